@@ -1,0 +1,31 @@
+// Bundles every entry point. Type checking is separate (`npm run typecheck`): esbuild only strips types.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Node-side bundles: CommonJS because Langium is ESM-only and VS Code loads extensions with require(). */
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // import.meta.url has no CJS meaning; point it at the bundle file so relative lookups still work.
+  define: { 'import.meta.url': '__import_meta_url' },
+  banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
+};
+
+const builds = [
+  { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['vscode'] },
+  { ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' } },
+];
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

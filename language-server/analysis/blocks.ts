@@ -1,0 +1,61 @@
+import type { AstNode } from 'langium';
+import { GrammarUtils } from 'langium';
+import type { Range } from 'vscode-languageserver-types';
+import * as ast from '../generated/ast.js';
+import type { NodeKind } from '../model/pipeline-model.js';
+import { blockSpec, type BlockSpec } from '../schema/property-schema.js';
+
+export type Block = ast.Source | ast.FeatureView | ast.TrainingSet | ast.Step | ast.Model | ast.Deployment | ast.Monitor;
+export type AnyBlock = Block | ast.Target;
+
+const KIND_BY_TYPE: Record<string, NodeKind> = {
+  Source: 'source', FeatureView: 'features', TrainingSet: 'training_set', Step: 'step', Model: 'model',
+  Deployment: 'deploy', Monitor: 'monitor',
+};
+
+export function isBlock(node: AstNode): node is Block {
+  return node.$type in KIND_BY_TYPE;
+}
+
+export function blockKind(node: Block): NodeKind {
+  return KIND_BY_TYPE[node.$type];
+}
+
+/** The keyword and (for steps and targets) kind that select the block's property schema. */
+export function specOf(node: AnyBlock): BlockSpec | undefined {
+  if (ast.isStep(node)) return blockSpec('step', node.kind);
+  if (ast.isTarget(node)) return blockSpec('target', node.kind);
+  return blockSpec(blockKind(node));
+}
+
+export function propsOf(node: AnyBlock): ast.Property[] {
+  return node.props;
+}
+
+export function findProp(node: AnyBlock, key: string): ast.Property | undefined {
+  return node.props.find((p) => p.key === key);
+}
+
+const EMPTY: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export function rangeOf(node: AstNode | undefined): Range {
+  return node?.$cstNode?.range ?? EMPTY;
+}
+
+/** Range of a property (e.g. `name`, `kind`, `key`) of an AST node, or of the whole node. */
+export function propertyRange(node: AstNode, property: string, index?: number): Range {
+  const cst = node.$cstNode;
+  if (!cst) return EMPTY;
+  if (index === undefined) return GrammarUtils.findNodeForProperty(cst, property)?.range ?? cst.range;
+  return GrammarUtils.findNodesForProperty(cst, property)[index]?.range ?? cst.range;
+}
+
+export function nameRange(node: AstNode): Range {
+  return propertyRange(node, 'name');
+}
+
+/** The pipeline's members and the file's top-level targets, in file order. */
+export function allTargets(doc: ast.Document): ast.Target[] {
+  const inPipelines = doc.pipelines.flatMap((p) => p.members.filter(ast.isTarget));
+  return [...doc.targets, ...inPipelines].sort((a, b) => (a.$cstNode?.offset ?? 0) - (b.$cstNode?.offset ?? 0));
+}

@@ -1,0 +1,22 @@
+/** Custom LSP messages between the MLPipe server and its clients (extension, canvas host, tests). */
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { PipelineModel } from '../model/pipeline-model.js';
+
+export const PipelineModelRequest = 'mlpipe/pipelineModel';
+
+export interface PipelineModelParams {
+  uri: string;
+}
+
+export interface PipelineModelResult {
+  uri: string;
+  /** The document version the model was built from. */
+  version: number;
+  model: PipelineModel;
+  /** True when the text has syntax errors; the model is then partial. */
+  hasSyntaxErrors: boolean;
+  diagnostics: Diagnostic[];
+}
+
+/** Sent after each build of an open document, so views need not poll. */
+export const PipelineModelChangedNotification = 'mlpipe/pipelineModelChanged';

@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { fmtCommand } from './fmt-command.js';
+import { graphCommand } from './graph-command.js';
+import { processIo, UsageError, type Io } from './output.js';
+import { validateCommand } from './validate-command.js';
+
+export const USAGE = `Usage: mlpipe <command> [options]
+
+Commands:
+  validate FILE... [--json]        check .mlpipe files; exit 1 on errors
+  fmt FILE [--check|--write]       print the canonical layout; --check exits 1 if it differs
+  graph FILE [--json]              the pipeline's nodes and edges
+
+Exit codes: 0 ok, 1 problems found, 2 usage or I/O error.`;
+
+/** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */
+export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.out(USAGE);
+      return command ? 0 : 2;
+    }
+    const { values, positionals } = parseArgs({
+      args: rest, allowPositionals: true, strict: true,
+      options: { json: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, write: { type: 'boolean', default: false } },
+    });
+    switch (command) {
+      case 'validate': return await validateCommand(positionals, { json: !!values.json }, io);
+      case 'fmt': return await fmtCommand(positionals, { check: !!values.check, write: !!values.write }, io);
+      case 'graph': return await graphCommand(positionals, { json: !!values.json }, io);
+      default: throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`mlpipe: ${(e as Error).message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
