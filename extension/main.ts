@@ -1,5 +1,12 @@
 import type * as vscode from 'vscode';
+import { MLPipeExtension, type MLPipeApi } from './mlpipe-extension.js';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+const loadedAt = performance.now();
 
-export function deactivate(): void {}
+export function activate(context: vscode.ExtensionContext): MLPipeApi {
+  return new MLPipeExtension(context, loadedAt).activate();
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return MLPipeExtension.current?.dispose();
+}
