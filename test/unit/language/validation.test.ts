@@ -56,7 +56,7 @@ describe('validation details', () => {
   test('a typo in one block does not hide errors further down (recovery)', async () => {
     const { diagnostics } = await parse(wrap('source a { path "a.csv" timestamp }\nsource b { path "b.csv" }\nstep s: python { script "s.py"\n inputs [a, bb] }'));
     expect(diagnostics.some((d) => d.code === Codes.syntaxError)).toBe(true);
-    expect(diagnostics.some((d) => d.code === Codes.unresolvedReference && d.message.includes("'bb'"))).toBe(true);
+    expect(diagnostics.some((d) => d.code === Codes.unresolvedReference && String(d.message).includes("'bb'"))).toBe(true);
   });
 
   test('a half-typed block header keeps the rest of the pipeline', async () => {
@@ -64,19 +64,19 @@ describe('validation details', () => {
     expect(diagnostics.some((d) => d.code === Codes.syntaxError)).toBe(true);
     const names = root.pipelines[0].members.map((m) => m.name);
     expect(names).toContain('s');
-    expect(diagnostics.some((d) => d.code === Codes.unresolvedReference && d.message.includes("'bb'"))).toBe(true);
+    expect(diagnostics.some((d) => d.code === Codes.unresolvedReference && String(d.message).includes("'bb'"))).toBe(true);
   });
 
   test('syntax errors point at the offending token with a short message', async () => {
     const { diagnostics } = await parse('pipeline p {\n  source s { path "a.csv" ] }\n}');
     const e = diagnostics.find((d) => d.code === Codes.syntaxError)!;
     expect(e.range.start.line).toBe(1);
-    expect(e.message.length).toBeLessThan(80);
+    expect(String(e.message).length).toBeLessThan(80);
   });
 
   test('param types are checked against defaults and uses', async () => {
     const { diagnostics } = await parse(wrap('param n: int = "x"\nparam d = 2h\nstep s: shell { command "true"\n retries d\n resources { timeout: d } }'));
-    const messages = diagnostics.map((d) => d.message);
+    const messages = diagnostics.map((d) => String(d.message));
     expect(messages).toContainEqual(expect.stringMatching(/declared int but its default is a string/));
     expect(messages).toContainEqual(expect.stringMatching(/retries: expected a whole number, but param 'd' is duration/));
     expect(messages.some((m) => /timeout/.test(m))).toBe(false);
@@ -94,7 +94,7 @@ describe('validation details', () => {
 
   test('unknown resources and enum values suggest the right word', async () => {
     const { diagnostics } = await parse(wrap('source s { path "a.csv"\n format parqet }\nstep x: shell { command "true"\n inputs [s]\n resources { gpu: 1 } }'));
-    const messages = diagnostics.map((d) => d.message);
+    const messages = diagnostics.map((d) => String(d.message));
     expect(messages).toContainEqual(expect.stringMatching(/'parqet' is not one of .* did you mean 'parquet'\?/));
     expect(messages).toContainEqual(expect.stringMatching(/unknown resource 'gpu' — did you mean 'gpus'\?/));
   });
