@@ -6,7 +6,15 @@ import {
   type PartialLangiumServices,
 } from 'langium/lsp';
 import { MLPipeGeneratedModule, MLPipeGeneratedSharedModule } from './generated/module.js';
+import { MLPipeCodeActionProvider } from './lsp/code-actions.js';
+import { MLPipeCompletionProvider } from './lsp/completion/completion-provider.js';
+import { MLPipeDocumentSymbolProvider } from './lsp/document-symbols.js';
 import { MLPipeFormatter } from './lsp/formatter.js';
+import { MLPipeHoverProvider } from './lsp/hover.js';
+import {
+  MLPipeDefinitionProvider, MLPipeDocumentHighlightProvider, MLPipeReferencesProvider, MLPipeRenameProvider,
+} from './lsp/navigation.js';
+import { MLPipeSemanticTokenProvider } from './lsp/semantic-tokens.js';
 import { MLPipeValidator } from './validation/mlpipe-validator.js';
 import { MLPipeDocumentValidator } from './validation/syntax-errors.js';
 
@@ -21,6 +29,15 @@ export type MLPipeServices = LangiumServices & MLPipeAddedServices;
 export const MLPipeModule: Module<MLPipeServices, PartialLangiumServices & DeepPartial<MLPipeAddedServices>> = {
   lsp: {
     Formatter: (services) => new MLPipeFormatter(services),
+    CompletionProvider: (services) => new MLPipeCompletionProvider(services),
+    HoverProvider: (services) => new MLPipeHoverProvider(services),
+    DefinitionProvider: (services) => new MLPipeDefinitionProvider(services),
+    ReferencesProvider: (services) => new MLPipeReferencesProvider(services),
+    DocumentHighlightProvider: (services) => new MLPipeDocumentHighlightProvider(services),
+    RenameProvider: (services) => new MLPipeRenameProvider(services),
+    DocumentSymbolProvider: (services) => new MLPipeDocumentSymbolProvider(services),
+    SemanticTokenProvider: (services) => new MLPipeSemanticTokenProvider(services),
+    CodeActionProvider: (services) => new MLPipeCodeActionProvider(services),
   },
   validation: {
     MLPipeValidator: () => new MLPipeValidator(),

@@ -64,7 +64,7 @@ export function declLabel(kind: DeclKind): string {
 function describeKinds(kinds: readonly RefKind[]): string {
   const labels = [...new Set(kinds.map((k) => KIND_LABEL[k]))];
   if (labels.length === 1) return labels[0];
-  if (labels.length === 2) return `${labels[0]} or ${labels[1]}`;
+  if (labels.length <= 3) return `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
   return 'name';
 }
 

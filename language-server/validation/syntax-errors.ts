@@ -24,8 +24,8 @@ export class MLPipeDocumentValidator extends DefaultDocumentValidator {
 
 /** Shortens chevrotain's "Expecting one of these possible Token sequences: ..." lists. */
 export function friendlySyntaxMessage(message: string): string {
-  const found = /but found:? '([^']*)'/.exec(message)?.[1];
-  const expecting = /Expecting (?:token of type |: )?'?([^'\s]+)'?/.exec(message)?.[1];
+  const found = /but found:? [`']([^`']*)[`']/.exec(message)?.[1];
+  const expecting = /Expecting (?:token of type |: )?[`']?([^`'\s]+)[`']?/.exec(message)?.[1];
   const lexing = /unexpected character: ->(.)<-/.exec(message)?.[1];
   if (lexing !== undefined) return `unexpected character '${lexing}'`;
   if (/one of these possible Token sequences/.test(message)) return found ? `unexpected '${found}'` : 'unexpected input';
