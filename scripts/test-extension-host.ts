@@ -23,7 +23,7 @@ await ensureBuilt();
 const artifacts = artifactFolder('extension-host');
 const reportFile = join(artifacts, 'mocha-report.txt');
 // The extension host inherits code-server's environment: that is how index.ts learns where to report.
-const server = await startCodeServer({ workspace: samplesDir, smokeTestDriver: true, env: { MLPIPE_TEST_REPORT: reportFile } });
+const server = await startCodeServer({ workspace: samplesDir, copyWorkspace: true, smokeTestDriver: true, env: { MLPIPE_TEST_REPORT: reportFile } });
 const browser = await launchChromium();
 let exitCode = 1;
 try {
@@ -37,7 +37,7 @@ try {
     });
   });
   await page.goto(workbenchUrl(server.url, {
-    folder: samplesDir,
+    folder: server.workspace,
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: join(repoRoot, 'dist', 'test', 'extension', 'index.cjs'),
   }));

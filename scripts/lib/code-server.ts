@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -9,6 +9,11 @@ export interface CodeServerOptions {
   /** Folder opened in the workbench. */
   workspace: string;
   /**
+   * Open a throw-away copy of `workspace` instead (tests): nothing a test types or saves can change
+   * the repository's samples.
+   */
+  copyWorkspace?: boolean;
+  /**
    * false keeps Workspace Trust on, so the folder opens in Restricted Mode (for trust tests).
    * Default true: `--disable-workspace-trust`, everything trusted, no trust dialog.
    */
@@ -17,12 +22,16 @@ export interface CodeServerOptions {
   smokeTestDriver?: boolean;
   /** Extra environment for code-server and hence its extension host. */
   env?: Record<string, string>;
+  /** VS Code user settings for this throw-away profile. */
+  settings?: Record<string, unknown>;
   /** Echo code-server's own output (npm start does; tests keep it in the log file). */
   verbose?: boolean;
 }
 
 export interface CodeServer {
   url: string;
+  /** The folder actually opened: `workspace`, or its copy. */
+  workspace: string;
   port: number;
   /** VS Code's user data dir: logs/<ts>/exthost1/... hold the extension host's logs. */
   userDataDir: string;
@@ -32,6 +41,19 @@ export interface CodeServer {
   /** Kills the whole process tree and removes the temp dirs (unless `keep`). */
   stop(options?: { keep?: boolean }): Promise<void>;
 }
+
+/** No welcome page, no marketplace lookups (there is no network), no AI chat: a calm, offline workbench. */
+const QUIET_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  // Edits stay in the editor until the user saves (code-server may default to auto save).
+  'files.autoSave': 'off',
+};
 
 async function waitHealthy(url: string, exited: Promise<string>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -55,6 +77,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const temp = mkdtempSync(join(tmpdir(), 'mlpipe-code-server-'));
   const dirs = { userData: join(temp, 'user-data'), extensions: join(temp, 'extensions'), config: join(temp, 'xdg-config'), data: join(temp, 'xdg-data') };
   Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
+  mkdirSync(join(dirs.userData, 'User'));
+  const workspace = options.copyWorkspace ? join(temp, 'workspace') : options.workspace;
+  if (options.copyWorkspace) cpSync(options.workspace, workspace, { recursive: true });
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
   const port = await freePort();
   const args = [
     install.entry,
@@ -67,7 +93,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--extensions-dir', dirs.extensions,
     ...(options.trustAll === false ? [] : ['--disable-workspace-trust']),
     ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
-    options.workspace,
+    workspace,
   ];
   const logFile = join(temp, 'code-server.log');
   const log = createWriteStream(logFile);
@@ -93,5 +119,5 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await stop({ keep: true });
     throw new Error(`${(e as Error).message}; log: ${logFile}`);
   }
-  return { url, port, userDataDir: dirs.userData, extensionsDir: dirs.extensions, logFile, stop };
+  return { url, workspace, port, userDataDir: dirs.userData, extensionsDir: dirs.extensions, logFile, stop };
 }
