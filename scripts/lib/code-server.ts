@@ -1,4 +1,4 @@
-import { cpSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -20,8 +20,15 @@ export interface CodeServerOptions {
   trustAll?: boolean;
   /** Lets a page run extension tests from the `payload` URL and report through `codeAutomationExit`. */
   smokeTestDriver?: boolean;
+  /**
+   * Extension folder to install from source: linked into the extensions dir, so a plain workbench URL
+   * loads it and "Developer: Reload Window" picks up a rebuild (npm start, e2e tests).
+   */
+  extensionFromSource?: string;
   /** Extra environment for code-server and hence its extension host. */
   env?: Record<string, string>;
+  /** Port to listen on (127.0.0.1 only); a free one when absent. */
+  port?: number;
   /** VS Code user settings for this throw-away profile. */
   settings?: Record<string, unknown>;
   /** Echo code-server's own output (npm start does; tests keep it in the log file). */
@@ -38,6 +45,8 @@ export interface CodeServer {
   extensionsDir: string;
   /** code-server's stdout+stderr. */
   logFile: string;
+  /** Settles when code-server exits, with the exit code or signal. */
+  exited: Promise<string>;
   /** Kills the whole process tree and removes the temp dirs (unless `keep`). */
   stop(options?: { keep?: boolean }): Promise<void>;
 }
@@ -54,6 +63,12 @@ const QUIET_SETTINGS = {
   // Edits stay in the editor until the user saves (code-server may default to auto save).
   'files.autoSave': 'off',
 };
+
+/** VS Code finds user extensions as <extensions-dir>/<publisher>.<name>-<version>; a symlink will do. */
+function linkExtension(folder: string, extensionsDir: string): void {
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  symlinkSync(folder, join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+}
 
 async function waitHealthy(url: string, exited: Promise<string>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -81,7 +96,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const workspace = options.copyWorkspace ? join(temp, 'workspace') : options.workspace;
   if (options.copyWorkspace) cpSync(options.workspace, workspace, { recursive: true });
   writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
-  const port = await freePort();
+  if (options.extensionFromSource) linkExtension(options.extensionFromSource, dirs.extensions);
+  const port = options.port ?? (await freePort());
   const args = [
     install.entry,
     '--auth', 'none',
@@ -119,5 +135,5 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await stop({ keep: true });
     throw new Error(`${(e as Error).message}; log: ${logFile}`);
   }
-  return { url, workspace, port, userDataDir: dirs.userData, extensionsDir: dirs.extensions, logFile, stop };
+  return { url, workspace, port, userDataDir: dirs.userData, extensionsDir: dirs.extensions, logFile, exited, stop };
 }

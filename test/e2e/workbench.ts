@@ -30,8 +30,8 @@ export async function openWorkbench({ trustAll = true, name }: WorkbenchOptions)
     workspace: samplesDir,
     copyWorkspace: true,
     trustAll,
-    // code-server honours extensionDevelopmentPath in the URL payload only with the smoke-test driver on.
-    smokeTestDriver: true,
+    // Installed from source the way `npm start` does it, so the tests cover that path too.
+    extensionFromSource: repoRoot,
     // Suggestions only on Ctrl+Space: a quick-suggest popup racing the typing would make tests flaky.
     settings: { 'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' } },
   });
@@ -39,7 +39,7 @@ export async function openWorkbench({ trustAll = true, name }: WorkbenchOptions)
   try {
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl(server.url, { folder: server.workspace, extensionDevelopmentPath: repoRoot }));
+    await page.goto(workbenchUrl(server.url, { folder: server.workspace }));
     await expect(page.locator('.monaco-workbench .part.statusbar')).toBeVisible(60_000);
     const screenshot = async (shot: string): Promise<void> => {
       await page.screenshot({ path: join(e2eArtifacts, `${name}-${shot}.png`) });
