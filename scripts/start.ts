@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ensureBuilt } from './lib/build.js';
 import { startCodeServer } from './lib/code-server.js';
+import { isShuttingDown } from './lib/process-group.js';
 import { repoRoot, samplesDir } from './lib/paths.js';
 import { seconds } from './lib/proc.js';
 import { workbenchUrl } from './lib/workbench-url.js';
@@ -28,17 +29,10 @@ then churn/churn.mlpipe in the Explorer. The extension is loaded from this folde
 Listening on 127.0.0.1 only, without a password. Press Ctrl+C to stop.
 `);
 
-const why = await Promise.race([
-  server.exited.then((how) => `code-server stopped on its own (${how}); see ${server.logFile}`),
-  new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve(''));
-    process.once('SIGTERM', () => resolve(''));
-  }),
-]);
-await server.stop({ keep: why !== '' });
-if (why) {
-  console.error(why);
+// Ctrl+C is handled in lib/process-group.ts: it stops code-server's whole process tree, then exits.
+const how = await server.exited;
+if (!isShuttingDown()) {
+  console.error(`code-server stopped on its own (${how}); its log: ${server.logFile}`);
+  await server.stop({ keep: true });
   process.exitCode = 1;
-} else {
-  console.log('MLPipe: code-server stopped.');
 }

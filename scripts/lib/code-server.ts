@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { ensureCodeServer } from './install-code-server.js';
-import { spawnGroup, stopGroup } from './process-group.js';
+import { onEarlyExit, spawnGroup, stopGroup } from './process-group.js';
 
 export interface CodeServerOptions {
   /** Folder opened in the workbench. */
@@ -90,6 +90,7 @@ async function waitHealthy(url: string, exited: Promise<string>, timeoutMs: numb
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const install = await ensureCodeServer();
   const temp = mkdtempSync(join(tmpdir(), 'mlpipe-code-server-'));
+  const forgetTemp = onEarlyExit(() => rmSync(temp, { recursive: true, force: true }));
   const dirs = { userData: join(temp, 'user-data'), extensions: join(temp, 'extensions'), config: join(temp, 'xdg-config'), data: join(temp, 'xdg-data') };
   Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
   mkdirSync(join(dirs.userData, 'User'));
@@ -127,6 +128,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const stop = async ({ keep = false } = {}): Promise<void> => {
     await stopGroup(child);
     log.end();
+    forgetTemp();
     if (!keep) rmSync(temp, { recursive: true, force: true });
   };
   try {

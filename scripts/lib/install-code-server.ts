@@ -38,6 +38,15 @@ async function ensureNode24(): Promise<string> {
   return dir;
 }
 
+/**
+ * Inside `npm test`/`npm start` the environment carries the outer npm's npm_* variables, and a nested
+ * npm reads npm_config_* as its own config. code-server's postinstall checks the Node major in
+ * npm_config_user_agent, which would then still say Node 20.
+ */
+function withoutNpmScriptEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key)));
+}
+
 /** Installs code-server into the version-keyed cache unless a complete install is already there. */
 export async function ensureCodeServer(): Promise<CodeServerInstall> {
   const dir = join(toolsCache, `code-server-${CODE_SERVER_VERSION}`);
@@ -60,7 +69,7 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
     cwd: dir,
     env: {
-      ...process.env,
+      ...withoutNpmScriptEnv(process.env),
       // Node 24 first on PATH: code-server's postinstall checks the Node major and node-gyp builds for it.
       PATH: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
       // The machine-wide npmrc may point node-gyp at Node 20's headers; use the ones shipped with Node 24.

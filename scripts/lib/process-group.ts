@@ -1,18 +1,58 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
+/** Groups started here and not yet stopped: killed on any way out of this process. */
 const live = new Set<ChildProcess>();
+let shuttingDown = false;
+/** Synchronous clean-ups (temp dirs) for when the process ends before their owner's stop() ran. */
+const cleanups = new Set<() => void>();
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+/** Registers a clean-up to run if this process ends early; call the returned function to unregister. */
+export function onEarlyExit(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+function runCleanups(): void {
+  cleanups.forEach((c) => {
+    try {
+      c();
+    } catch {
+      // Best effort: we are on the way out.
+    }
+  });
+  cleanups.clear();
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
   try {
-    process.kill(-child.pid, signal); // negative pid: the whole process group
+    process.kill(-pid, signal); // negative pid: the whole process group
   } catch {
     // The group is already gone.
   }
 }
 
-// Last resort if the harness itself dies without calling stop(): never leave servers behind.
-process.on('exit', () => live.forEach((c) => signalGroup(c, 'SIGKILL')));
+// Normal exit without stop(): kill synchronously, nothing async can run any more.
+process.on('exit', () => {
+  live.forEach((c) => killGroup(c.pid, 'SIGKILL'));
+  runCleanups();
+});
+// Ctrl+C / kill: the groups are detached, so the terminal's SIGINT never reaches them. Stop them, then
+// die of the same signal (the default behaviour these listeners replaced).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    void Promise.all([...live].map((c) => stopGroup(c, 2000))).finally(() => {
+      runCleanups();
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    });
+  });
+}
+
+/** True once a signal asked this process to stop (so an exiting server is not reported as a crash). */
+export const isShuttingDown = (): boolean => shuttingDown;
 
 /**
  * Spawns a command as the leader of a new process group, so stopping it also stops everything it started
@@ -21,25 +61,19 @@ process.on('exit', () => live.forEach((c) => signalGroup(c, 'SIGKILL')));
 export function spawnGroup(command: string, args: string[], options: SpawnOptions): ChildProcess {
   const child = spawn(command, args, { ...options, detached: true });
   live.add(child);
-  child.on('exit', () => live.delete(child));
   return child;
 }
 
-/** SIGTERM to the group, SIGKILL after `graceMs`; resolves once the leader has exited. */
+/** SIGTERM to the group, SIGKILL after `graceMs`; resolves once the leader has exited and the group is gone. */
 export async function stopGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    signalGroup(child, 'SIGKILL'); // the leader is gone but stragglers in its group may remain
-    return;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    killGroup(child.pid, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
   }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  signalGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-  // Children that ignored SIGTERM would outlive their leader.
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // Nothing left in the group: the normal case.
-  }
+  // Members that outlived their leader (or ignored SIGTERM) go too.
+  killGroup(child.pid, 'SIGKILL');
+  live.delete(child);
 }

@@ -1,0 +1,39 @@
+// Workspace Trust: MLPipe declares limited support for untrusted workspaces. Reading and checking
+// .mlpipe text must keep working in Restricted Mode (anything that executes is gated elsewhere).
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { expect } from './expect.js';
+import { openWorkbench, quickOpen, statusBarItem, type Workbench } from './workbench.js';
+
+describe('churn.mlpipe in Restricted Mode', () => {
+  let workbench: Workbench;
+  let page: Page;
+  let failed = false;
+  const step = (fn: () => Promise<void>) => async () => {
+    try {
+      await fn();
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  };
+
+  before(async () => {
+    workbench = await openWorkbench({ name: 'restricted', trustAll: false });
+    page = workbench.page;
+  });
+  after(async () => workbench?.close(failed));
+
+  it('the user declines to trust the folder and the workbench enters Restricted Mode', { timeout: 90_000 }, step(async () => {
+    const decline = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^No, I don.t trust the authors$/ });
+    await expect(decline).toBeVisible(60_000);
+    await decline.click();
+    await expect(statusBarItem(page, 'Restricted Mode')).toBeVisible();
+  }));
+
+  it('validation still runs: the status bar reports the sample valid', { timeout: 90_000 }, step(async () => {
+    await quickOpen(page, 'churn.mlpipe');
+    await expect(statusBarItem(page, 'MLPipe: valid')).toBeVisible(60_000);
+    await workbench.screenshot('01-restricted-valid');
+  }));
+});
