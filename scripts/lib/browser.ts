@@ -9,6 +9,11 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: await ensureChromium(),
     headless: true,
+    // Signals are handled once, in process-group.ts: it stops code-server first, then exits, and
+    // Playwright's exit hook kills the browser.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -1,4 +1,4 @@
-import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -64,6 +64,31 @@ const QUIET_SETTINGS = {
   'files.autoSave': 'off',
 };
 
+const TEMP_PREFIX = 'mlpipe-code-server-';
+const OWNER_FILE = 'owner.pid';
+
+/**
+ * A run killed outright (SIGKILL, a test runner's hard timeout) cannot clean up after itself: remove the
+ * temp dirs whose owning process is gone, so they do not pile up in /tmp.
+ */
+function removeStaleTempDirs(): void {
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(TEMP_PREFIX))) {
+    const dir = join(tmpdir(), name);
+    const owner = Number(existsSync(join(dir, OWNER_FILE)) ? readFileSync(join(dir, OWNER_FILE), 'utf8') : NaN);
+    if (Number.isInteger(owner) && isAlive(owner)) continue;
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** VS Code finds user extensions as <extensions-dir>/<publisher>.<name>-<version>; a symlink will do. */
 function linkExtension(folder: string, extensionsDir: string): void {
   const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
@@ -89,8 +114,10 @@ async function waitHealthy(url: string, exited: Promise<string>, timeoutMs: numb
 /** Starts code-server (installed on demand) on a free port with its own throw-away profile. */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const install = await ensureCodeServer();
-  const temp = mkdtempSync(join(tmpdir(), 'mlpipe-code-server-'));
-  const forgetTemp = onEarlyExit(() => rmSync(temp, { recursive: true, force: true }));
+  removeStaleTempDirs();
+  const temp = mkdtempSync(join(tmpdir(), TEMP_PREFIX));
+  writeFileSync(join(temp, OWNER_FILE), String(process.pid));
+  const forgetTemp = onEarlyExit(() => rmSync(temp, { recursive: true, force: true, maxRetries: 5 }));
   const dirs = { userData: join(temp, 'user-data'), extensions: join(temp, 'extensions'), config: join(temp, 'xdg-config'), data: join(temp, 'xdg-data') };
   Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
   mkdirSync(join(dirs.userData, 'User'));
@@ -129,7 +156,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await stopGroup(child);
     log.end();
     forgetTemp();
-    if (!keep) rmSync(temp, { recursive: true, force: true });
+    if (!keep) rmSync(temp, { recursive: true, force: true, maxRetries: 5 });
   };
   try {
     await waitHealthy(url, exited, 30_000);

@@ -38,16 +38,13 @@ process.on('exit', () => {
   runCleanups();
 });
 // Ctrl+C / kill: the groups are detached, so the terminal's SIGINT never reaches them. Stop them, then
-// die of the same signal (the default behaviour these listeners replaced).
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+// exit the usual way for that signal (the 'exit' event also lets Playwright kill its browsers).
+const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
   process.on(signal, () => {
     if (shuttingDown) return;
     shuttingDown = true;
-    void Promise.all([...live].map((c) => stopGroup(c, 2000))).finally(() => {
-      runCleanups();
-      process.removeAllListeners(signal);
-      process.kill(process.pid, signal);
-    });
+    void Promise.all([...live].map((c) => stopGroup(c, 2000))).finally(() => process.exit(code));
   });
 }
 
