@@ -65,7 +65,7 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'mlpipe-code-server-cache', private: true }));
   const started = performance.now();
-  console.log(`[code-server] installing code-server ${CODE_SERVER_VERSION} into ${dir} (takes ≈150 s once)`);
+  console.log(`[code-server] installing code-server ${CODE_SERVER_VERSION} into ${dir} (once; ≈3–4 min on 2 cores)`);
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
     cwd: dir,
     env: {
