@@ -36,6 +36,7 @@ async function parseAndValidate(): Promise<void> {
 
 async function keystrokeToDiagnostics(): Promise<void> {
   const base = generatePipeline(200);
+  if (!base.includes('s0.out]')) throw new Error('generator changed: no s0.out reference to break');
   const server = new ServerProcess();
   await server.initialize(null);
   const uri = pathToFileURL('/bench/keystroke.mlpipe').toString();
@@ -48,7 +49,7 @@ async function keystrokeToDiagnostics(): Promise<void> {
   for (let i = 0; i < 40; i++) {
     // Alternate between breaking and fixing a reference, as typing does.
     const broken = i % 2 === 0;
-    const text = broken ? base.replace('inputs [src0, s0.out]', 'inputs [src0, s0.ou]') : base;
+    const text = broken ? base.replace('s0.out]', 's0.ou]') : base;
     const t = performance.now();
     const next = server.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'unknown-output') === broken);
     await server.change(uri, text, ++version);
