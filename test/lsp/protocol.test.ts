@@ -123,7 +123,7 @@ describe('pipeline model notifications', () => {
     await server.initialize(null);
     const u = 'file:///sub/sub.mlpipe';
     const versions: number[] = [];
-    server.connection.onNotification(PipelineModelChangedNotification, (p: PipelineModelResult) => versions.push(p.version));
+    server.connection.onNotification(PipelineModelChangedNotification, (p: PipelineModelResult) => { versions.push(p.version); });
     await server.open(u, original, 1);
     await server.diagnostics(u);
     await server.connection.sendNotification(SubscribePipelineModelNotification, { uri: u });
