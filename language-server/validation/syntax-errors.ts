@@ -20,6 +20,9 @@ export class MLPipeDocumentValidator extends DefaultDocumentValidator {
     }
     return diagnostics;
   }
+
+  /** All checks run once on the root (see module.ts); skip Langium's walk over every node. */
+  protected override async validateAstNodes(): Promise<void> {}
 }
 
 /** Shortens chevrotain's "Expecting one of these possible Token sequences: ..." lists. */

@@ -115,3 +115,28 @@ describe('language server under fuzzed edits', () => {
     expect(await server.shutdown()).toBe(0);
   }, 120_000);
 });
+
+describe('pipeline model notifications', () => {
+  test('sent only while a client is subscribed', async () => {
+    const { PipelineModelChangedNotification, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification } = await import('../../language-server/lsp/protocol.js');
+    const server = new ServerProcess();
+    await server.initialize(null);
+    const u = 'file:///sub/sub.mlpipe';
+    const versions: number[] = [];
+    server.connection.onNotification(PipelineModelChangedNotification, (p: PipelineModelResult) => { versions.push(p.version); });
+    await server.open(u, original, 1);
+    await server.diagnostics(u);
+    await server.connection.sendNotification(SubscribePipelineModelNotification, { uri: u });
+    const second = server.diagnostics(u);
+    await server.change(u, `${original}\n`, 2);
+    await second;
+    await server.connection.sendNotification(UnsubscribePipelineModelNotification, { uri: u });
+    const third = server.diagnostics(u);
+    await server.change(u, original, 3);
+    await third;
+    // A request after the last change: its answer proves every earlier notification has been read.
+    await server.connection.sendRequest(PipelineModelRequest, { uri: u });
+    expect(versions).toEqual([2]);
+    expect(await server.shutdown()).toBe(0);
+  });
+});
