@@ -1,9 +1,10 @@
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, createWriteStream, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { ensureCodeServer } from './install-code-server.js';
-import { onEarlyExit, spawnGroup, stopGroup } from './process-group.js';
+import { spawnGroup, stopGroup } from './process-group.js';
+import { withoutNpmScriptEnv } from './proc.js';
+import { ownedTempDir } from './temp-dir.js';
 
 export interface CodeServerOptions {
   /** Folder opened in the workbench. */
@@ -64,31 +65,6 @@ const QUIET_SETTINGS = {
   'files.autoSave': 'off',
 };
 
-const TEMP_PREFIX = 'mlpipe-code-server-';
-const OWNER_FILE = 'owner.pid';
-
-/**
- * A run killed outright (SIGKILL, a test runner's hard timeout) cannot clean up after itself: remove the
- * temp dirs whose owning process is gone, so they do not pile up in /tmp.
- */
-function removeStaleTempDirs(): void {
-  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(TEMP_PREFIX))) {
-    const dir = join(tmpdir(), name);
-    const owner = Number(existsSync(join(dir, OWNER_FILE)) ? readFileSync(join(dir, OWNER_FILE), 'utf8') : NaN);
-    if (Number.isInteger(owner) && isAlive(owner)) continue;
-    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** VS Code finds user extensions as <extensions-dir>/<publisher>.<name>-<version>; a symlink will do. */
 function linkExtension(folder: string, extensionsDir: string): void {
   const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
@@ -114,10 +90,8 @@ async function waitHealthy(url: string, exited: Promise<string>, timeoutMs: numb
 /** Starts code-server (installed on demand) on a free port with its own throw-away profile. */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const install = await ensureCodeServer();
-  removeStaleTempDirs();
-  const temp = mkdtempSync(join(tmpdir(), TEMP_PREFIX));
-  writeFileSync(join(temp, OWNER_FILE), String(process.pid));
-  const forgetTemp = onEarlyExit(() => rmSync(temp, { recursive: true, force: true, maxRetries: 5 }));
+  const tempDir = ownedTempDir('mlpipe-code-server-');
+  const temp = tempDir.path;
   const dirs = { userData: join(temp, 'user-data'), extensions: join(temp, 'extensions'), config: join(temp, 'xdg-config'), data: join(temp, 'xdg-data') };
   Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
   mkdirSync(join(dirs.userData, 'User'));
@@ -144,7 +118,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const child = spawnGroup(install.node, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own XDG dirs: otherwise code-server writes config and state under ~/.config and ~/.local/share.
-    env: { ...process.env, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data, ...options.env },
+    // No npm_* variables of `npm start`/`npm test` leaking into the workbench's terminals and tasks.
+    env: { ...withoutNpmScriptEnv(process.env), XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data, ...options.env },
   });
   for (const stream of [child.stdout, child.stderr]) {
     stream?.pipe(log, { end: false });
@@ -155,8 +130,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const stop = async ({ keep = false } = {}): Promise<void> => {
     await stopGroup(child);
     log.end();
-    forgetTemp();
-    if (!keep) rmSync(temp, { recursive: true, force: true, maxRetries: 5 });
+    tempDir.release({ keep });
   };
   try {
     await waitHealthy(url, exited, 30_000);

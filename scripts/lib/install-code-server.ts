@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureAptPackages } from './apt.js';
 import { toolsCache } from './paths.js';
-import { run, seconds } from './proc.js';
+import { run, seconds, withoutNpmScriptEnv } from './proc.js';
 import { CODE_SERVER_VERSION, NODE24_PACKAGE, NODE24_VERSION } from './versions.js';
 
 /** Written last: a directory without it is a half-finished install and is redone from scratch. */
@@ -38,15 +38,6 @@ async function ensureNode24(): Promise<string> {
   return dir;
 }
 
-/**
- * Inside `npm test`/`npm start` the environment carries the outer npm's npm_* variables, and a nested
- * npm reads npm_config_* as its own config. code-server's postinstall checks the Node major in
- * npm_config_user_agent, which would then still say Node 20.
- */
-function withoutNpmScriptEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key)));
-}
-
 /** Installs code-server into the version-keyed cache unless a complete install is already there. */
 export async function ensureCodeServer(): Promise<CodeServerInstall> {
   const dir = join(toolsCache, `code-server-${CODE_SERVER_VERSION}`);
@@ -69,6 +60,8 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
     cwd: dir,
     env: {
+      // A nested npm would read the outer npm's npm_config_* as its own config: code-server's postinstall
+      // checks the Node major in npm_config_user_agent, which would still say Node 20.
       ...withoutNpmScriptEnv(process.env),
       // Node 24 first on PATH: code-server's postinstall checks the Node major and node-gyp builds for it.
       PATH: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,

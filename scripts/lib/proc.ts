@@ -21,3 +21,8 @@ export function succeeds(command: string, args: string[]): boolean {
 export function seconds(start: number): string {
   return `${((performance.now() - start) / 1000).toFixed(1)} s`;
 }
+
+/** The environment minus the npm_* variables an `npm run` script inherits from npm. */
+export function withoutNpmScriptEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key)));
+}

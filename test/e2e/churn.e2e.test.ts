@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { samplesDir } from '../../scripts/lib/paths.js';
 import { expect } from './expect.js';
-import { goToLine, openWorkbench, quickOpen, statusBarItem, type Workbench } from './workbench.js';
+import { failureTracker, goToLine, openWorkbench, quickOpen, statusBarItem, type Workbench } from './workbench.js';
 
 /** 1-based line of the features view's `from events` (the later `from events` is inside SQL text). */
 const FROM_EVENTS_LINE = readFileSync(join(samplesDir, 'churn', 'churn.mlpipe'), 'utf8').split('\n').findIndex((l) => /^ {4}from events$/.test(l)) + 1;
@@ -18,22 +18,14 @@ const STEP_TIMEOUT = { timeout: 90_000 };
 describe('churn.mlpipe in code-server', () => {
   let workbench: Workbench;
   let page: Page;
-  let failed = false;
-  /** Marks the session failed so `after` keeps a screenshot and the logs. */
-  const step = (fn: () => Promise<void>) => async () => {
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
+  const tracker = failureTracker();
+  const step = tracker.step;
 
   before(async () => {
     workbench = await openWorkbench({ name: 'churn' });
     page = workbench.page;
   });
-  after(async () => workbench?.close(failed));
+  after(async () => workbench?.close(tracker.failed));
 
   it('opens churn.mlpipe and MLPipe reports it valid in the status bar', STEP_TIMEOUT, step(async () => {
     await quickOpen(page, 'churn.mlpipe');

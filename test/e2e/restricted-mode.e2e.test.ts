@@ -3,26 +3,19 @@
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expect } from './expect.js';
-import { openWorkbench, quickOpen, statusBarItem, type Workbench } from './workbench.js';
+import { failureTracker, openWorkbench, quickOpen, statusBarItem, type Workbench } from './workbench.js';
 
 describe('churn.mlpipe in Restricted Mode', () => {
   let workbench: Workbench;
   let page: Page;
-  let failed = false;
-  const step = (fn: () => Promise<void>) => async () => {
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
+  const tracker = failureTracker();
+  const step = tracker.step;
 
   before(async () => {
     workbench = await openWorkbench({ name: 'restricted', trustAll: false });
     page = workbench.page;
   });
-  after(async () => workbench?.close(failed));
+  after(async () => workbench?.close(tracker.failed));
 
   it('the folder opens untrusted, in Restricted Mode', { timeout: 90_000 }, step(async () => {
     // code-server (like VS Code for the web) does not ask at start-up: an unknown folder is untrusted.

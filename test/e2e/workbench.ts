@@ -89,3 +89,22 @@ export async function goToLine(page: Page, line: number, column: number): Promis
   await page.keyboard.press('Enter');
   await expect(statusBarItem(page, `Ln ${line}, Col ${column}`)).toBeVisible();
 }
+
+/**
+ * Wraps test bodies so a session knows whether any failed: `close(tracker.failed)` then keeps a
+ * screenshot and the server's logs.
+ */
+export function failureTracker(): { failed: boolean; step: (fn: () => Promise<void>) => () => Promise<void> } {
+  const tracker = {
+    failed: false,
+    step: (fn: () => Promise<void>) => async () => {
+      try {
+        await fn();
+      } catch (e) {
+        tracker.failed = true;
+        throw e;
+      }
+    },
+  };
+  return tracker;
+}
