@@ -11,7 +11,8 @@ import { repoRoot, samplesDir } from './lib/paths.js';
 import { seconds } from './lib/proc.js';
 import { workbenchUrl } from './lib/workbench-url.js';
 
-const TIMEOUT_MS = 5 * 60_000;
+// Well above a normal run (≈25 s) but below the sum of Mocha's per-test timeouts.
+const TIMEOUT_MS = 3 * 60_000;
 
 interface AutomationLog {
   relativePath: string;
@@ -30,11 +31,12 @@ try {
   const page = await browser.newPage();
   const consoleLines: string[] = [];
   page.on('console', (message) => consoleLines.push(message.text()));
-  const exited = new Promise<number>((resolve) => {
-    void page.exposeFunction('codeAutomationExit', (code: number, logs?: AutomationLog[]) => {
-      for (const log of logs ?? []) saveText(join(artifacts, 'workbench-logs'), log.relativePath.replaceAll('/', '__'), log.contents);
-      resolve(code);
-    });
+  let reportExit: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (reportExit = resolve));
+  // Awaited before navigating: the workbench looks for this function when the tests end.
+  await page.exposeFunction('codeAutomationExit', (code: number, logs?: AutomationLog[]) => {
+    for (const log of logs ?? []) saveText(join(artifacts, 'workbench-logs'), log.relativePath.replaceAll('/', '__'), log.contents);
+    reportExit(code);
   });
   await page.goto(workbenchUrl(server.url, {
     folder: server.workspace,
