@@ -1,8 +1,7 @@
 // Runs a TypeScript benchmark: `node bench/run.mjs language` bundles bench/language.bench.ts and runs it.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const names = process.argv.slice(2);
@@ -10,7 +9,9 @@ if (!names.length) {
   console.error('usage: node bench/run.mjs NAME...   (bench/NAME.bench.ts)');
   process.exit(2);
 }
-const dir = mkdtempSync(join(tmpdir(), 'mlpipe-bench-'));
+// Inside node_modules so that external packages resolve from the bundle (ES modules ignore NODE_PATH).
+const dir = join(process.cwd(), 'node_modules', '.cache', 'mlpipe-bench');
+mkdirSync(dir, { recursive: true });
 let failed = false;
 for (const name of names) {
   const outfile = join(dir, `${name}.mjs`);
@@ -19,9 +20,8 @@ for (const name of names) {
     external: ['@duckdb/*', 'onnxruntime-node', 'ssh2', 'cpu-features', 'playwright-core'], logLevel: 'warning',
     // Bundled CommonJS dependencies call require(); give the ES module one.
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
-    nodePaths: [join(process.cwd(), 'node_modules')],
   });
-  const r = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(3)], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') } });
+  const r = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(3)], { stdio: 'inherit' });
   failed ||= r.status !== 0;
 }
 process.exit(failed ? 1 : 0);
