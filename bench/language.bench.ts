@@ -14,16 +14,17 @@ async function parseAndValidate(): Promise<void> {
   const services = createMLPipeServices(EmptyFileSystem);
   const lines = text.split('\n').length;
   let n = 0;
+  // What the language server does per change: parse, build, validate (the plain model is built only
+  // when a view asks for it, so it is not part of this figure).
   const build = async () => {
     const doc = services.shared.workspace.LangiumDocumentFactory.fromString<ast.Document>(text, URI.parse(`memory:///b${n++}.mlpipe`));
     services.shared.workspace.LangiumDocuments.addDocument(doc);
     await services.shared.workspace.DocumentBuilder.build([doc], { validation: true });
     if (doc.diagnostics?.some((d) => d.severity === 1)) throw new Error(`generated pipeline has errors: ${String(doc.diagnostics[0].message)}`);
-    const model = analyze(doc.parseResult.value).model;
     services.shared.workspace.LangiumDocuments.deleteDocument(doc.uri);
-    return model;
+    return doc;
   };
-  const model = await build();
+  const model = analyze((await build()).parseResult.value).model;
   await timeMany(3, build); // warm-up
   const times = await timeMany(10, build);
   const json = JSON.stringify(model);

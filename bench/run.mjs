@@ -21,7 +21,8 @@ for (const name of names) {
     // Bundled CommonJS dependencies call require(); give the ES module one.
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   });
-  const r = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(3)], { stdio: 'inherit' });
+  // The same young-generation size the language server runs with (extension/language-client.ts).
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=32', outfile, ...process.argv.slice(3)], { stdio: 'inherit' });
   failed ||= r.status !== 0;
 }
 process.exit(failed ? 1 : 0);

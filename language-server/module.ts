@@ -16,7 +16,7 @@ import {
   MLPipeDefinitionProvider, MLPipeDocumentHighlightProvider, MLPipeReferencesProvider, MLPipeRenameProvider,
 } from './lsp/navigation.js';
 import { MLPipeSemanticTokenProvider } from './lsp/semantic-tokens.js';
-import { NoLinker, NoScopeComputation } from './parser/no-langium-scopes.js';
+import { NoLinker, NoReferenceDescriptions, NoScopeComputation } from './parser/no-langium-scopes.js';
 import { MLPipeTokenBuilder } from './parser/soft-keywords.js';
 import { MLPipeValidator } from './validation/mlpipe-validator.js';
 import { MLPipeDocumentValidator } from './validation/syntax-errors.js';
@@ -32,6 +32,9 @@ export type MLPipeServices = LangiumServices & MLPipeAddedServices;
 export const MLPipeModule: Module<MLPipeServices, PartialLangiumServices & DeepPartial<MLPipeAddedServices>> = {
   parser: {
     TokenBuilder: () => new MLPipeTokenBuilder(),
+  },
+  workspace: {
+    ReferenceDescriptionProvider: (services) => new NoReferenceDescriptions(services),
   },
   references: {
     ScopeComputation: (services) => new NoScopeComputation(services),

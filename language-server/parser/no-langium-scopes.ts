@@ -1,4 +1,7 @@
-import { DefaultLinker, DefaultScopeComputation, MultiMap, type AstNodeDescription, type LangiumDocument, type LocalSymbols } from 'langium';
+import {
+  DefaultLinker, DefaultReferenceDescriptionProvider, DefaultScopeComputation, MultiMap, type AstNodeDescription, type LangiumDocument,
+  type LocalSymbols, type ReferenceDescription,
+} from 'langium';
 
 /**
  * The grammar has no Langium cross-references: names resolve in analysis/symbols.ts, where a bare
@@ -18,4 +21,11 @@ export class NoScopeComputation extends DefaultScopeComputation {
 /** Nothing to link (see above); the default linker awaits once per AST node to find no references. */
 export class NoLinker extends DefaultLinker {
   override async link(): Promise<void> {}
+}
+
+/** No cross-references to index: skip the walk over every AST node looking for them. */
+export class NoReferenceDescriptions extends DefaultReferenceDescriptionProvider {
+  override async createDescriptions(): Promise<ReferenceDescription[]> {
+    return [];
+  }
 }
