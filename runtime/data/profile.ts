@@ -1,0 +1,276 @@
+import { listValue } from '@duckdb/node-api';
+import { open } from 'node:fs/promises';
+import { suggest } from '../../language-server/analysis/did-you-mean.js';
+import { isInteger, kindOf, type ColumnInfo, type ColumnKind } from './column-types.js';
+import type { DataEngine, QueryOptions, Row } from './engine.js';
+import { DataError } from './errors.js';
+import { LruCache } from './fingerprint.js';
+import { describeSource, readGuarded, fromClause, type ResolvedSource } from './sources.js';
+import { Binder, ident } from './sql.js';
+import { num, type Plain } from './values.js';
+
+export interface ProfileOptions extends QueryOptions {
+  /** Only these columns (unknown names are an error with suggestions). */
+  columns?: string[];
+  /** Histogram bins (default 20). */
+  bins?: number;
+  /** Most frequent values kept for text and booleans (default 10). */
+  top?: number;
+  /**
+   * Quartiles are estimated (t-digest) from a uniform row sample of about this size (default 1,000,000):
+   * the sampling error at this size is ~0.05% of the rank, far inside the 1% promised, for a fraction
+   * of the cost of digesting every row.
+   */
+  quantileSample?: number;
+}
+
+export interface HistogramBin {
+  lo: number | string;
+  hi: number | string;
+  count: number;
+}
+
+export interface TopValue {
+  value: Plain;
+  count: number;
+}
+
+export interface ColumnProfile {
+  name: string;
+  type: string;
+  kind: ColumnKind;
+  /** Non-null values. */
+  count: number;
+  nulls: number;
+  /** HyperLogLog estimate (exact for booleans). */
+  distinct: number | null;
+  min?: number | string | null;
+  max?: number | string | null;
+  mean?: number | null;
+  /** Sample standard deviation (n − 1). */
+  stddev?: number | null;
+  p25?: number | null;
+  p50?: number | null;
+  p75?: number | null;
+  histogram?: HistogramBin[];
+  top?: TopValue[];
+  true_count?: number;
+}
+
+export interface ProfileResult {
+  rows: number;
+  columns: ColumnProfile[];
+  elapsed_ms: number;
+}
+
+/** Text columns with at most this many (estimated) distinct values get exact counts of every value. */
+const EXACT_TOP_LIMIT = 10_000;
+
+const profileCache = new WeakMap<DataEngine, LruCache<ProfileResult>>();
+
+/** `profileSource` cached by the source's fingerprint and the options: for hovers, which repeat a lot. */
+export async function profileColumns(engine: DataEngine, src: ResolvedSource, opts: ProfileOptions = {}): Promise<ProfileResult> {
+  let cache = profileCache.get(engine);
+  if (!cache) profileCache.set(engine, cache = new LruCache(100));
+  const key = JSON.stringify([src.fingerprint, opts.columns ?? null, opts.bins ?? 20, opts.top ?? 10]);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const result = await profileSource(engine, src, opts);
+  cache.set(key, result);
+  return result;
+}
+
+/**
+ * Profiles a source in two scans: the first computes counts, distinct estimates, moments, ranges and
+ * quartiles for every column at once; the second, which needs the ranges, computes every histogram and
+ * every top-values list at once.
+ */
+export async function profileSource(engine: DataEngine, src: ResolvedSource, opts: ProfileOptions = {}): Promise<ProfileResult> {
+  const started = performance.now();
+  const all = await describeSource(engine, src, opts);
+  const columns = pickColumns(all, opts.columns);
+  const bins = Math.max(1, opts.bins ?? 20);
+  const top = Math.max(1, opts.top ?? 10);
+  const estimated = await estimateRows(engine, src, opts);
+  const fraction = Math.min(1, (opts.quantileSample ?? 1_000_000) / Math.max(1, estimated));
+
+  const first = await readGuarded(engine, src, () => scanOne(engine, src, columns, fraction, opts), opts);
+  const rows = num(first.__rows) ?? 0;
+  const profiles = columns.map((c, i) => baseProfile(c, i, first, rows));
+  const plans = profiles.map((p, i) => secondScanPlan(p, i, first, bins));
+  const second = plans.some((p) => p.sql)
+    ? await readGuarded(engine, src, () => scanTwo(engine, src, plans, opts), opts)
+    : {};
+  profiles.forEach((p, i) => finishProfile(p, plans[i], second, first, i, top));
+  return { rows, columns: profiles, elapsed_ms: Math.round(performance.now() - started) };
+}
+
+function pickColumns(all: ColumnInfo[], wanted?: string[]): ColumnInfo[] {
+  if (!wanted?.length) return all;
+  return wanted.map((w) => {
+    const c = all.find((x) => x.name === w);
+    if (c) return c;
+    const s = suggest(w, all.map((x) => x.name));
+    throw new DataError(`unknown column '${w}'${s.length ? ` — did you mean '${s[0]}'?` : ''}`, 'unknown-column', { column: w, suggestions: s });
+  });
+}
+
+/** Rows in Parquet footers, or a guess from the first 64 KB of a text file; only sizes the quantile sample. */
+async function estimateRows(engine: DataEngine, src: ResolvedSource, opts: QueryOptions): Promise<number> {
+  if (src.format === 'parquet') {
+    const rows = await engine.rows('SELECT sum(num_rows) AS n FROM parquet_file_metadata($files)',
+      { files: listValue(src.files.map((f) => f.path)) }, opts).catch(() => []);
+    return num(rows[0]?.n) ?? 0;
+  }
+  let total = 0;
+  for (const f of src.files) {
+    const fh = await open(f.path, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(65536, f.size));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      const lines = buf.subarray(0, bytesRead).reduce((n, b) => n + (b === 10 ? 1 : 0), 0);
+      total += lines ? Math.round((f.size * lines) / bytesRead) : 1;
+    } finally {
+      await fh.close();
+    }
+  }
+  return total;
+}
+
+/** Epoch microseconds of a temporal expression: TIMESTAMPTZ is already absolute; the rest are read as UTC. */
+function epochUs(expr: string, type: string): string {
+  return type === 'TIMESTAMP WITH TIME ZONE' ? `epoch_us(${expr})` : `epoch_us(CAST(${expr} AS TIMESTAMP))`;
+}
+
+async function scanOne(engine: DataEngine, src: ResolvedSource, columns: ColumnInfo[], fraction: number, opts: QueryOptions): Promise<Row> {
+  const b = new Binder();
+  const parts = ['count(*) AS __rows'];
+  const frac = fraction < 1 ? b.bind(fraction) : undefined;
+  columns.forEach((c, i) => {
+    const x = ident(c.name);
+    const kind = kindOf(c.type);
+    parts.push(`count(${x}) AS n${i}`);
+    if (kind !== 'boolean' && kind !== 'other') parts.push(`approx_count_distinct(${x}) AS d${i}`);
+    if (kind === 'numeric') {
+      const d = `CAST(${x} AS DOUBLE)`;
+      parts.push(`min(${d}) AS lo${i}`, `max(${d}) AS hi${i}`, `avg(${d}) AS mean${i}`, `stddev_samp(${d}) AS sd${i}`,
+        `approx_quantile(${d}, [0.25, 0.5, 0.75])${frac ? ` FILTER (WHERE __r < ${frac})` : ''} AS q${i}`);
+    } else if (kind === 'temporal') {
+      parts.push(`${epochUs(`min(${x})`, c.type)} AS lo${i}`, `${epochUs(`max(${x})`, c.type)} AS hi${i}`);
+    } else if (kind === 'boolean') {
+      parts.push(`count_if(${x}) AS t${i}`);
+    } else if (kind === 'text') {
+      parts.push(`approx_top_k(${x}, 10) AS k${i}`);
+    }
+  });
+  const from = frac ? `(SELECT *, random() AS __r FROM ${fromClause(src, b)})` : fromClause(src, b);
+  const rows = await engine.rows(`SELECT ${parts.join(', ')} FROM ${from}`, b.params, opts);
+  return rows[0];
+}
+
+function baseProfile(c: ColumnInfo, i: number, r: Row, rows: number): ColumnProfile {
+  const kind = kindOf(c.type);
+  const count = num(r[`n${i}`]) ?? 0;
+  const p: ColumnProfile = { name: c.name, type: c.type, kind, count, nulls: rows - count, distinct: num(r[`d${i}`]) };
+  if (kind === 'numeric') {
+    const q = (r[`q${i}`] as number[] | null) ?? [null, null, null];
+    Object.assign(p, {
+      min: num(r[`lo${i}`]), max: num(r[`hi${i}`]), mean: num(r[`mean${i}`]), stddev: num(r[`sd${i}`]),
+      p25: num(q[0]), p50: num(q[1]), p75: num(q[2]),
+    });
+  } else if (kind === 'temporal') {
+    p.min = isoFromUs(r[`lo${i}`]);
+    p.max = isoFromUs(r[`hi${i}`]);
+  } else if (kind === 'boolean') {
+    p.true_count = num(r[`t${i}`]) ?? 0;
+    p.distinct = (p.true_count > 0 ? 1 : 0) + (count - p.true_count > 0 ? 1 : 0);
+  }
+  // HyperLogLog can overshoot on tiny columns; a count of distinct values above the count is never right.
+  if (p.distinct !== null && p.distinct > count) p.distinct = count;
+  return p;
+}
+
+function isoFromUs(v: unknown): string | null {
+  const us = num(v);
+  return us === null ? null : new Date(Math.floor(us / 1000)).toISOString();
+}
+
+interface SecondPlan {
+  /** Aggregate expression of scan two, or undefined when nothing is left to compute. */
+  sql?: string;
+  params?: Record<string, number | string>;
+  lo?: number;
+  width?: number;
+  bins?: number;
+  /** One bin per whole number: bins are [k, k + 1) and the last edge is max + 1. */
+  perValue?: boolean;
+  candidates?: string[];
+}
+
+function secondScanPlan(p: ColumnProfile, i: number, first: Row, bins: number): SecondPlan {
+  const x = ident(p.name);
+  if ((p.kind === 'numeric' || p.kind === 'temporal') && p.count > 0) {
+    const lo = num(first[`lo${i}`])!;
+    const hi = num(first[`hi${i}`])!;
+    if (lo === hi) return { lo, width: 0, bins: 1 };
+    // Whole numbers spanning fewer values than bins get one bin per value instead of fractional bins.
+    const perValue = p.kind === 'numeric' && isInteger(p.type) && hi - lo + 1 <= bins;
+    const n = perValue ? hi - lo + 1 : bins;
+    const width = perValue ? 1 : (hi - lo) / bins;
+    const value = p.kind === 'numeric' ? `CAST(${x} AS DOUBLE)` : epochUs(x, p.type);
+    return {
+      // least() skips NULLs (least(NULL, 19) is 19), hence the filter.
+      sql: `histogram(least(CAST(floor((${value} - $lo${i}) / $w${i}) AS BIGINT), ${n - 1})) FILTER (WHERE ${x} IS NOT NULL) AS h${i}`,
+      params: { [`lo${i}`]: lo, [`w${i}`]: width }, lo, width, bins: n, perValue,
+    };
+  }
+  if (p.kind === 'text' && p.count > 0) {
+    if ((p.distinct ?? Infinity) <= EXACT_TOP_LIMIT) return { sql: `histogram(${x}) AS h${i}` };
+    const candidates = ((first[`k${i}`] as string[] | null) ?? []).filter((v) => v !== null);
+    return {
+      sql: candidates.map((_, k) => `count(*) FILTER (WHERE ${x} = $c${i}_${k}) AS c${i}_${k}`).join(', ') || undefined,
+      params: Object.fromEntries(candidates.map((v, k) => [`c${i}_${k}`, v])), candidates,
+    };
+  }
+  return {};
+}
+
+async function scanTwo(engine: DataEngine, src: ResolvedSource, plans: SecondPlan[], opts: QueryOptions): Promise<Row> {
+  const b = new Binder();
+  const params: Record<string, number | string> = {};
+  const parts: string[] = [];
+  for (const plan of plans) {
+    if (!plan.sql) continue;
+    parts.push(plan.sql);
+    Object.assign(params, plan.params);
+  }
+  const from = fromClause(src, b);
+  const rows = await engine.rows(`SELECT ${parts.join(', ')} FROM ${from}`, { ...b.params, ...params }, opts);
+  return rows[0];
+}
+
+function finishProfile(p: ColumnProfile, plan: SecondPlan, second: Row, first: Row, i: number, top: number): void {
+  if (p.kind === 'numeric' || p.kind === 'temporal') {
+    if (plan.bins === undefined || plan.lo === undefined || plan.width === undefined) return;
+    const counts = new Array<number>(plan.bins).fill(0);
+    if (plan.width === 0) counts[0] = p.count;
+    else for (const e of mapEntries(second[`h${i}`])) counts[Number(e.key)] = num(e.value) ?? 0;
+    // The last edge is the maximum itself, not lo + bins × width, which floating point can leave just below it.
+    const edge = (k: number) => (k === plan.bins && !plan.perValue ? num(first[`hi${i}`])! : plan.lo! + k * plan.width!);
+    const show = (v: number) => (p.kind === 'temporal' ? new Date(Math.floor(v / 1000)).toISOString() : v);
+    p.histogram = counts.map((count, k) => ({ lo: show(edge(k)), hi: show(plan.width === 0 ? plan.lo! : edge(k + 1)), count }));
+  } else if (p.kind === 'text') {
+    const values: TopValue[] = plan.candidates
+      ? plan.candidates.map((v, k) => ({ value: v, count: num(second[`c${i}_${k}`]) ?? 0 }))
+      : mapEntries(second[`h${i}`]).map((e) => ({ value: e.key, count: num(e.value) ?? 0 }));
+    p.top = values.filter((v) => v.count > 0).sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value))).slice(0, top);
+  } else if (p.kind === 'boolean') {
+    const t = p.true_count ?? 0;
+    p.top = [{ value: true, count: t }, { value: false, count: p.count - t }]
+      .filter((v) => v.count > 0).sort((a, b) => b.count - a.count);
+  }
+}
+
+function mapEntries(v: Plain | undefined): { key: Plain; value: Plain }[] {
+  return Array.isArray(v) ? (v as { key: Plain; value: Plain }[]) : [];
+}
