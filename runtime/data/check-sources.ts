@@ -56,6 +56,7 @@ const resultCache = new WeakMap<DataEngine, LruCache<CachedResult>>();
  * or to one expectation, re-runs only what changed. Aborting `signal` interrupts the running query.
  */
 export async function checkSources(engine: DataEngine, model: PipelineModel, baseDir: string, opts: CheckOptions = {}): Promise<SourceReport[]> {
+  engine.assertTrusted();
   const sources = model.nodes.filter((n): n is SourceNode => n.kind === 'source' && !!n.path
     && (!opts.sources || opts.sources.includes(n.name)));
   const resolved = new Map<string, Promise<ResolvedSource>>();

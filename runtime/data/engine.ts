@@ -98,13 +98,20 @@ export class DataEngine {
     const temps: string[] = [];
     const exec = async (sql: string, params?: Params): Promise<DuckDBResultReader> => {
       if (opts.signal?.aborted) throw new CancelledError();
-      const onAbort = () => conn.interrupt();
+      // DuckDB clears the interrupt flag when a query begins, so an abort that lands just before the worker
+      // starts would be lost: keep interrupting until the query settles.
+      let repeat: ReturnType<typeof setInterval> | undefined;
+      const onAbort = () => {
+        conn.interrupt();
+        repeat = setInterval(() => conn.interrupt(), 20);
+      };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       try {
         return await conn.runAndReadAll(sql, params);
       } catch (e) {
         throw opts.signal?.aborted ? new CancelledError() : fromDuckError(e);
       } finally {
+        clearInterval(repeat);
         opts.signal?.removeEventListener('abort', onAbort);
       }
     };
@@ -138,10 +145,14 @@ export class DataEngine {
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }
 
+  /** Throws the 'untrusted' error; for entry points that would otherwise turn it into per-item problems. */
+  assertTrusted(): void {
+    if (this.untrusted || !this.instance) throw new DataError('data queries are disabled in an untrusted workspace', 'untrusted');
+  }
+
   private async acquire(signal?: AbortSignal): Promise<DuckDBConnection> {
-    if (this.untrusted || !this.instance) {
-      throw new DataError('data queries are disabled in an untrusted workspace', 'untrusted');
-    }
+    this.assertTrusted();
+    if (!this.instance) throw new DataError('data queries are disabled in an untrusted workspace', 'untrusted');
     if (this.closed) throw new DataError('the data engine was closed', 'cancelled');
     if (signal?.aborted) throw new CancelledError();
     const ready = this.idle.pop();

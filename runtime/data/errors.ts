@@ -73,7 +73,8 @@ export function fromDuckError(e: unknown, file?: string): DataError {
       'unknown-column', { column: missingCol[1], file });
   }
   if (/^Invalid Input Error: (Malformed JSON|JSON)/.test(raw) || /malformed JSON/i.test(raw)) {
-    return new DataError(`${file ?? 'JSON'}: ${duckMessage(raw)}`, 'malformed-file', { file, line: jsonLine(raw) });
+    // DuckDB's JSON message already names the file and the byte.
+    return new DataError(duckMessage(raw), 'malformed-file', { file, line: jsonLine(raw) });
   }
   return new DataError(duckMessage(raw), 'query-error', { file });
 }
