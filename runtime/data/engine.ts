@@ -186,7 +186,8 @@ export class DataEngine {
 
 let tempCounter = 0;
 
-function rowsOf(reader: DuckDBResultReader): Row[] {
+/** Rows of a reader as plain JSON-friendly objects. */
+export function rowsOf(reader: DuckDBResultReader): Row[] {
   return reader.getRowObjectsJS().map((r) => {
     const out: Row = {};
     for (const [k, v] of Object.entries(r)) out[k] = toPlain(v);
