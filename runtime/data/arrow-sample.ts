@@ -62,8 +62,8 @@ function toVector(values: unknown[], typeId: DuckDBTypeId): Vector {
     case DuckDBTypeId.DATE: return direct(new DateDay());
     case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_S: case DuckDBTypeId.TIMESTAMP_MS:
     case DuckDBTypeId.TIMESTAMP_NS: case DuckDBTypeId.TIMESTAMP_TZ:
-      // Dates carry milliseconds; Arrow stores microseconds like DuckDB.
-      return vectorFromArray(values.map((v) => (v instanceof Date ? BigInt(v.getTime()) * 1000n : null)), new TimestampMicrosecond());
+      // Arrow's JS builders take epoch milliseconds and store microseconds, DuckDB's own precision.
+      return vectorFromArray(values.map((v) => (v instanceof Date ? v.getTime() : null)), new TimestampMicrosecond());
     case DuckDBTypeId.VARCHAR: case DuckDBTypeId.ENUM: case DuckDBTypeId.UUID:
       return vectorFromArray(values.map((v) => (v === null || v === undefined ? null : String(v))), new Utf8());
     default:

@@ -107,6 +107,7 @@ export class DataEngine {
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       try {
+        if (process.env.MLPIPE_DEBUG_SQL) console.error(sql);
         return await conn.runAndReadAll(sql, params);
       } catch (e) {
         throw opts.signal?.aborted ? new CancelledError() : fromDuckError(e);
