@@ -107,6 +107,7 @@ export class DataEngine {
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       try {
+        // MLPIPE_DEBUG_SQL=1 prints every statement: the quickest way to see what a check really runs.
         if (process.env.MLPIPE_DEBUG_SQL) console.error(sql);
         return await conn.runAndReadAll(sql, params);
       } catch (e) {
