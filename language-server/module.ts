@@ -5,8 +5,19 @@ import {
   createDefaultModule, createDefaultSharedModule, type DefaultSharedModuleContext, type LangiumServices, type LangiumSharedServices,
   type PartialLangiumServices,
 } from 'langium/lsp';
+import type { Document } from './generated/ast.js';
 import { MLPipeGeneratedModule, MLPipeGeneratedSharedModule } from './generated/module.js';
+import { MLPipeCodeActionProvider } from './lsp/code-actions.js';
+import { MLPipeCompletionProvider } from './lsp/completion/completion-provider.js';
+import { MLPipeDocumentSymbolProvider } from './lsp/document-symbols.js';
 import { MLPipeFormatter } from './lsp/formatter.js';
+import { MLPipeHoverProvider } from './lsp/hover.js';
+import {
+  MLPipeDefinitionProvider, MLPipeDocumentHighlightProvider, MLPipeReferencesProvider, MLPipeRenameProvider,
+} from './lsp/navigation.js';
+import { MLPipeSemanticTokenProvider } from './lsp/semantic-tokens.js';
+import { NoLinker, NoScopeComputation } from './parser/no-langium-scopes.js';
+import { MLPipeTokenBuilder } from './parser/soft-keywords.js';
 import { MLPipeValidator } from './validation/mlpipe-validator.js';
 import { MLPipeDocumentValidator } from './validation/syntax-errors.js';
 
@@ -19,8 +30,24 @@ export interface MLPipeAddedServices {
 export type MLPipeServices = LangiumServices & MLPipeAddedServices;
 
 export const MLPipeModule: Module<MLPipeServices, PartialLangiumServices & DeepPartial<MLPipeAddedServices>> = {
+  parser: {
+    TokenBuilder: () => new MLPipeTokenBuilder(),
+  },
+  references: {
+    ScopeComputation: (services) => new NoScopeComputation(services),
+    Linker: (services) => new NoLinker(services),
+  },
   lsp: {
     Formatter: (services) => new MLPipeFormatter(services),
+    CompletionProvider: (services) => new MLPipeCompletionProvider(services),
+    HoverProvider: (services) => new MLPipeHoverProvider(services),
+    DefinitionProvider: (services) => new MLPipeDefinitionProvider(services),
+    ReferencesProvider: (services) => new MLPipeReferencesProvider(services),
+    DocumentHighlightProvider: (services) => new MLPipeDocumentHighlightProvider(services),
+    RenameProvider: (services) => new MLPipeRenameProvider(services),
+    DocumentSymbolProvider: (services) => new MLPipeDocumentSymbolProvider(services),
+    SemanticTokenProvider: (services) => new MLPipeSemanticTokenProvider(services),
+    CodeActionProvider: (services) => new MLPipeCodeActionProvider(services),
   },
   validation: {
     MLPipeValidator: () => new MLPipeValidator(),
@@ -36,7 +63,8 @@ export function createMLPipeServices(context: DefaultSharedModuleContext): { sha
   const MLPipe = inject(createDefaultModule({ shared }), MLPipeGeneratedModule, MLPipeModule);
   shared.ServiceRegistry.register(MLPipe);
   const validator = MLPipe.validation.MLPipeValidator;
-  MLPipe.validation.ValidationRegistry.register(validator.checks(), validator);
+  // One pass over the whole document (symbols are shared by all checks), not a check per AST node.
+  MLPipe.validation.ValidationRegistry.registerBeforeDocument((root, accept) => validator.checkDocument(root as Document, accept));
   if (!context.connection) {
     // Without a client nobody sends configuration; mark it loaded so builds do not wait for it.
     shared.workspace.ConfigurationProvider.initialized({});

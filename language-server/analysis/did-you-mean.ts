@@ -13,7 +13,8 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** Candidates close enough to `name` to be what the user meant, best first. */
-export function suggest(name: string, candidates: Iterable<string>, max = 3): string[] {
+export function suggest(name: string | undefined, candidates: Iterable<string>, max = 3): string[] {
+  if (!name) return [];
   const limit = Math.max(1, Math.floor(name.length / 3));
   const lower = name.toLowerCase();
   const scored: { c: string; d: number }[] = [];

@@ -1,4 +1,4 @@
-import type { AstNode } from 'langium';
+import { GrammarUtils, type AstNode } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
 import * as ast from '../generated/ast.js';
 import type { NodeKind } from '../model/pipeline-model.js';
@@ -64,7 +64,7 @@ export function declLabel(kind: DeclKind): string {
 function describeKinds(kinds: readonly RefKind[]): string {
   const labels = [...new Set(kinds.map((k) => KIND_LABEL[k]))];
   if (labels.length === 1) return labels[0];
-  if (labels.length === 2) return `${labels[0]} or ${labels[1]}`;
+  if (labels.length <= 3) return `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
   return 'name';
 }
 
@@ -94,7 +94,15 @@ export class SymbolTable {
   }
 
   declarationOf(node: AstNode): Declaration | undefined {
-    for (const d of this.declarations()) if (d.node === node) return d;
+    const name = (node as { name?: unknown }).name;
+    if (typeof name !== 'string') {
+      for (const d of this.children.values()) if (d.node === node) return d;
+      return undefined;
+    }
+    for (const map of [this.members, this.targets]) {
+      const d = map.get(name);
+      if (d?.node === node) return d;
+    }
     return undefined;
   }
 
@@ -221,7 +229,8 @@ export class SymbolTable {
   }
 
   private segmentsOf(ref: ast.Ref): RefSegment[] {
-    return ref.path.map((text, i) => ({ text, range: propertyRange(ref, 'path', i) }));
+    const nodes = ref.$cstNode ? GrammarUtils.findNodesForProperty(ref.$cstNode, 'path') : [];
+    return ref.path.map((text, i) => ({ text, range: nodes[i]?.range ?? rangeOf(ref) }));
   }
 
   private resolveNodeRef(ref: ast.Ref, kinds: readonly RefKind[]): void {

@@ -9,13 +9,15 @@ const SIZE_BYTES: Record<string, number> = {
 };
 
 /** `30d` → 2592000000; undefined when the text is not a duration. */
-export function parseDuration(text: string): number | undefined {
+export function parseDuration(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const m = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d|w)$/.exec(text.trim());
   return m ? Number(m[1]) * DURATION_MS[m[2]] : undefined;
 }
 
 /** `16GB` → 16e9; undefined when the text is not a size. */
-export function parseSize(text: string): number | undefined {
+export function parseSize(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const m = /^([0-9]+(?:\.[0-9]+)?)(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/.exec(text.trim());
   return m ? Math.round(Number(m[1]) * SIZE_BYTES[m[2]]) : undefined;
 }

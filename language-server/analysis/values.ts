@@ -5,29 +5,35 @@ import { parseDuration, parseSize, textBlockValue } from './units.js';
 
 /** A property value as plain data. Unparseable (half-typed) values become undefined. */
 export function toModelValue(v: AstNode | undefined): ModelValue | undefined {
-  if (!v) return undefined;
-  if (ast.isStringLit(v)) return { type: 'string', value: v.value };
-  if (ast.isTextBlock(v)) return { type: 'text', value: textBlockValue(v.value) };
-  if (ast.isNumberLit(v)) return { type: 'number', value: v.value };
-  if (ast.isBoolLit(v)) return { type: 'bool', value: v.value };
-  if (ast.isDurationLit(v)) return { type: 'duration', text: v.value, ms: parseDuration(v.value) ?? 0 };
-  if (ast.isSizeLit(v)) return { type: 'size', text: v.value, bytes: parseSize(v.value) ?? 0 };
-  if (ast.isRef(v)) {
-    const r: ModelValue = { type: 'ref', path: [...v.path] };
-    if (v.wildcard) r.wildcard = true;
-    if (v.alias) r.alias = v.alias;
-    return r;
+  // A switch on $type: this runs for every value on every edit, and reflection checks cost more.
+  switch (v?.$type) {
+    case 'StringLit': return { type: 'string', value: (v as ast.StringLit).value };
+    case 'TextBlock': return { type: 'text', value: textBlockValue((v as ast.TextBlock).value) };
+    case 'NumberLit': return { type: 'number', value: (v as ast.NumberLit).value };
+    case 'BoolLit': return { type: 'bool', value: (v as ast.BoolLit).value };
+    case 'DurationLit': { const text = (v as ast.DurationLit).value; return { type: 'duration', text, ms: parseDuration(text) ?? 0 }; }
+    case 'SizeLit': { const text = (v as ast.SizeLit).value; return { type: 'size', text, bytes: parseSize(text) ?? 0 }; }
+    case 'Ref': {
+      const ref = v as ast.Ref;
+      const r: ModelValue = { type: 'ref', path: [...ref.path] };
+      if (ref.wildcard) r.wildcard = true;
+      if (ref.alias) r.alias = ref.alias;
+      return r;
+    }
+    case 'ListValue': return { type: 'list', items: (v as ast.ListValue).items.map(toModelValue).filter((x): x is ModelValue => !!x) };
+    case 'MapValue':
+      return {
+        type: 'map',
+        entries: (v as ast.MapValue).entries.flatMap((e) => { const value = toModelValue(e.value); return value ? [{ key: e.key, value }] : []; }),
+      };
+    case 'Comparison': {
+      const c = v as ast.Comparison;
+      const left = toModelValue(c.left);
+      const right = toModelValue(c.right);
+      return left && right ? { type: 'comparison', left, op: c.op as CompareOp, right } : undefined;
+    }
+    default: return undefined;
   }
-  if (ast.isListValue(v)) return { type: 'list', items: v.items.map(toModelValue).filter((x): x is ModelValue => !!x) };
-  if (ast.isMapValue(v)) {
-    return { type: 'map', entries: v.entries.flatMap((e) => { const value = toModelValue(e.value); return value ? [{ key: e.key, value }] : []; }) };
-  }
-  if (ast.isComparison(v)) {
-    const left = toModelValue(v.left);
-    const right = toModelValue(v.right);
-    return left && right ? { type: 'comparison', left, op: v.op as CompareOp, right } : undefined;
-  }
-  return undefined;
 }
 
 /** A literal as a JS scalar (durations as ms, sizes as bytes). */

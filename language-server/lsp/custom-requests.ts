@@ -3,7 +3,10 @@ import type { LangiumServices, LangiumSharedServices } from 'langium/lsp';
 import type { Connection } from 'vscode-languageserver';
 import { analyzeDocument } from '../analysis/analysis.js';
 import { Codes } from '../validation/codes.js';
-import { PipelineModelChangedNotification, PipelineModelRequest, type PipelineModelParams, type PipelineModelResult } from './protocol.js';
+import {
+  PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
+  type PipelineModelParams, type PipelineModelResult,
+} from './protocol.js';
 
 export function pipelineModelOf(doc: LangiumDocument): PipelineModelResult {
   const diagnostics = doc.diagnostics ?? [];
@@ -25,7 +28,17 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
     if (doc.state < DocumentState.Validated) await builder.waitUntil(DocumentState.Validated, uri, token);
     return pipelineModelOf(doc);
   });
+  // Counted, because two canvases (split editors) may watch one document.
+  const subscribers = new Map<string, number>();
+  connection.onNotification(SubscribePipelineModelNotification, (p: PipelineModelParams) => {
+    subscribers.set(p.uri, (subscribers.get(p.uri) ?? 0) + 1);
+  });
+  connection.onNotification(UnsubscribePipelineModelNotification, (p: PipelineModelParams) => {
+    const n = (subscribers.get(p.uri) ?? 0) - 1;
+    if (n > 0) subscribers.set(p.uri, n);
+    else subscribers.delete(p.uri);
+  });
   builder.onDocumentPhase(DocumentState.Validated, (doc) => {
-    if (doc.uri.path.endsWith('.mlpipe')) void connection.sendNotification(PipelineModelChangedNotification, pipelineModelOf(doc));
+    if (subscribers.has(doc.uri.toString())) void connection.sendNotification(PipelineModelChangedNotification, pipelineModelOf(doc));
   });
 }

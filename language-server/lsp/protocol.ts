@@ -18,5 +18,10 @@ export interface PipelineModelResult {
   diagnostics: Diagnostic[];
 }
 
-/** Sent after each build of an open document, so views need not poll. */
+/**
+ * Sent after each build of a document a client subscribed to (a canvas is open on it), so views
+ * need not poll. Not sent otherwise: serialising the model on every keystroke costs time nobody uses.
+ */
 export const PipelineModelChangedNotification = 'mlpipe/pipelineModelChanged';
+export const SubscribePipelineModelNotification = 'mlpipe/subscribePipelineModel';
+export const UnsubscribePipelineModelNotification = 'mlpipe/unsubscribePipelineModel';

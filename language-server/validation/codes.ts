@@ -23,7 +23,6 @@ export const Codes = {
   unusedSource: 'unused-source',
   unusedParam: 'unused-param',
   multiplePipelines: 'multiple-pipelines',
-  noPipeline: 'no-pipeline',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

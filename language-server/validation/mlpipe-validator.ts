@@ -1,8 +1,7 @@
-import type { AstNode, ValidationAcceptor, ValidationChecks } from 'langium';
+import type { AstNode, ValidationAcceptor } from 'langium';
 import { DiagnosticTag } from 'vscode-languageserver-types';
 import type { Range } from 'vscode-languageserver-types';
 import * as ast from '../generated/ast.js';
-import type { MLPipeAstType } from '../generated/ast.js';
 import { analyze } from '../analysis/analysis.js';
 import { isBlock, propertyRange, specOf, type AnyBlock } from '../analysis/blocks.js';
 import { didYouMean, suggest } from '../analysis/did-you-mean.js';
@@ -19,10 +18,6 @@ type Severity = 'error' | 'warning' | 'info' | 'hint';
 
 /** All semantic checks of a document, run once per build on the root node. */
 export class MLPipeValidator {
-  checks(): ValidationChecks<MLPipeAstType> {
-    return { Document: (doc, accept) => this.checkDocument(doc, accept) };
-  }
-
   checkDocument(doc: ast.Document, accept: ValidationAcceptor): void {
     const { symbols, model } = analyze(doc);
     const report = (severity: Severity, code: Code, message: string, node: AstNode, where: { range?: Range; property?: string; data?: Partial<DiagnosticData>; unnecessary?: boolean } = {}) => {

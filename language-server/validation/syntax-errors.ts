@@ -20,12 +20,15 @@ export class MLPipeDocumentValidator extends DefaultDocumentValidator {
     }
     return diagnostics;
   }
+
+  /** All checks run once on the root (see module.ts); skip Langium's walk over every node. */
+  protected override async validateAstNodes(): Promise<void> {}
 }
 
 /** Shortens chevrotain's "Expecting one of these possible Token sequences: ..." lists. */
 export function friendlySyntaxMessage(message: string): string {
-  const found = /but found:? '([^']*)'/.exec(message)?.[1];
-  const expecting = /Expecting (?:token of type |: )?'?([^'\s]+)'?/.exec(message)?.[1];
+  const found = /but found:? [`']([^`']*)[`']/.exec(message)?.[1];
+  const expecting = /Expecting (?:token of type |: )?[`']?([^`'\s]+)[`']?/.exec(message)?.[1];
   const lexing = /unexpected character: ->(.)<-/.exec(message)?.[1];
   if (lexing !== undefined) return `unexpected character '${lexing}'`;
   if (/one of these possible Token sequences/.test(message)) return found ? `unexpected '${found}'` : 'unexpected input';

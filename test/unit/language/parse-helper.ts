@@ -1,7 +1,7 @@
 import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type * as ast from '../../language-server/generated/ast.js';
-import { createMLPipeServices } from '../../language-server/module.js';
+import type * as ast from '../../../language-server/generated/ast.js';
+import { createMLPipeServices } from '../../../language-server/module.js';
 
 export const services = createMLPipeServices(EmptyFileSystem);
 

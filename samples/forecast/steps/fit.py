@@ -1,0 +1,4 @@
+"""Fit the demand model (placeholder for the sample)."""
+import sys
+
+print("fitting with", sys.argv[1:])

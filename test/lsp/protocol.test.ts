@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { CompletionList, Hover, LocationLink, TextEdit, DocumentSymbol } from 'vscode-languageserver-protocol';
+import { PipelineModelRequest, type PipelineModelResult } from '../../language-server/lsp/protocol.js';
+import { ServerProcess } from './server-process.js';
+
+const file = resolve('samples/churn/churn.mlpipe');
+const uri = pathToFileURL(file).toString();
+const original = readFileSync(file, 'utf8');
+
+describe('language server over a real connection', () => {
+  let server: ServerProcess;
+  let version = 1;
+
+  beforeAll(async () => {
+    server = new ServerProcess();
+    const init = await server.initialize(pathToFileURL(resolve('samples')).toString());
+    expect(init.capabilities.completionProvider?.triggerCharacters).toContain('.');
+    expect(init.capabilities.renameProvider).toBeTruthy();
+    expect(init.capabilities.semanticTokensProvider).toBeTruthy();
+  });
+
+  afterAll(async () => {
+    expect(await server.shutdown()).toBe(0);
+  });
+
+  test('publishes no errors for the sample, then one for a broken reference', async () => {
+    const clean = server.diagnostics(uri);
+    await server.open(uri, original, version);
+    expect((await clean).diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+
+    const broken = original.replace('from events', 'from evnts');
+    const next = server.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'unresolved-reference'));
+    await server.change(uri, broken, ++version);
+    const d = (await next).diagnostics.find((x) => x.code === 'unresolved-reference')!;
+    expect(d.message).toContain("did you mean 'events'");
+    expect(broken.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character)).toBe('evnts');
+
+    const fixed = server.diagnostics(uri, (p) => !p.diagnostics.some((x) => x.code === 'unresolved-reference'));
+    await server.change(uri, original, ++version);
+    await fixed;
+  });
+
+  test('completion, hover, definition, symbols and formatting answer', async () => {
+    const lines = original.split('\n');
+    const fromLine = lines.findIndex((l) => l.includes('from events'));
+    const completion = await server.connection.sendRequest<CompletionList>('textDocument/completion', {
+      textDocument: { uri }, position: { line: fromLine, character: lines[fromLine].indexOf('events') + 2 },
+    });
+    expect(completion.items.map((i) => i.label)).toContain('events');
+
+    const hover = await server.connection.sendRequest<Hover>('textDocument/hover', {
+      textDocument: { uri }, position: { line: fromLine, character: lines[fromLine].indexOf('events') + 1 },
+    });
+    expect((hover.contents as { value: string }).value).toContain('source events');
+
+    const def = await server.connection.sendRequest<LocationLink[]>('textDocument/definition', {
+      textDocument: { uri }, position: { line: fromLine, character: lines[fromLine].indexOf('events') + 1 },
+    });
+    expect(lines[def[0].targetSelectionRange.start.line]).toContain('source events');
+
+    const symbols = await server.connection.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    expect(symbols[0].children!.map((c) => c.name)).toEqual(expect.arrayContaining(['events', 'train', 'churn_model']));
+
+    const edits = await server.connection.sendRequest<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    expect(edits).toEqual([]);
+  });
+
+  test('the custom pipeline-model request returns the plain model', async () => {
+    const result = await server.connection.sendRequest<PipelineModelResult>(PipelineModelRequest, { uri });
+    expect(result.model.name).toBe('churn');
+    expect(result.model.nodes.length).toBeGreaterThan(10);
+    expect(result.hasSyntaxErrors).toBe(false);
+  });
+
+  test('a syntax error is published with its code and the model says so', async () => {
+    const broken = original.replace('source events "Product usage events" {', 'source events "Product usage events" {{');
+    const next = server.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'syntax-error'));
+    await server.change(uri, broken, ++version);
+    await next;
+    const result = await server.connection.sendRequest<PipelineModelResult>(PipelineModelRequest, { uri });
+    expect(result.hasSyntaxErrors).toBe(true);
+    const restored = server.diagnostics(uri, (p) => !p.diagnostics.some((d) => d.code === 'syntax-error'));
+    await server.change(uri, original, ++version);
+    await restored;
+  });
+});
+
+describe('language server under fuzzed edits', () => {
+  test('200 mutated versions of the sample: every request answers and the server stays up', async () => {
+    const { mutate, prng } = await import('../unit/fuzz/mutate.js');
+    const server = new ServerProcess();
+    await server.initialize(null);
+    const fuzzUri = 'file:///fuzz/fuzz.mlpipe';
+    await server.open(fuzzUri, original, 1);
+    const rand = prng(7);
+    for (let v = 2; v < 202; v++) {
+      const text = mutate(original, rand);
+      await server.change(fuzzUri, text, v);
+      const lines = text.split('\n');
+      const line = Math.floor(rand() * lines.length);
+      const position = { line, character: Math.floor(rand() * (lines[line].length + 1)) };
+      const results = await Promise.all([
+        server.connection.sendRequest('textDocument/completion', { textDocument: { uri: fuzzUri }, position }),
+        server.connection.sendRequest('textDocument/hover', { textDocument: { uri: fuzzUri }, position }),
+        server.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: fuzzUri } }),
+        server.connection.sendRequest('textDocument/formatting', { textDocument: { uri: fuzzUri }, options: { tabSize: 2, insertSpaces: true } }),
+        server.connection.sendRequest(PipelineModelRequest, { uri: fuzzUri }),
+      ]);
+      expect(results).toHaveLength(5);
+    }
+    expect(server.stderr.join('')).not.toMatch(/Error|exception/i);
+    expect(await server.shutdown()).toBe(0);
+  }, 120_000);
+});
+
+describe('pipeline model notifications', () => {
+  test('sent only while a client is subscribed', async () => {
+    const { PipelineModelChangedNotification, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification } = await import('../../language-server/lsp/protocol.js');
+    const server = new ServerProcess();
+    await server.initialize(null);
+    const u = 'file:///sub/sub.mlpipe';
+    const versions: number[] = [];
+    server.connection.onNotification(PipelineModelChangedNotification, (p: PipelineModelResult) => { versions.push(p.version); });
+    await server.open(u, original, 1);
+    await server.diagnostics(u);
+    await server.connection.sendNotification(SubscribePipelineModelNotification, { uri: u });
+    const second = server.diagnostics(u);
+    await server.change(u, `${original}\n`, 2);
+    await second;
+    await server.connection.sendNotification(UnsubscribePipelineModelNotification, { uri: u });
+    const third = server.diagnostics(u);
+    await server.change(u, original, 3);
+    await third;
+    // A request after the last change: its answer proves every earlier notification has been read.
+    await server.connection.sendRequest(PipelineModelRequest, { uri: u });
+    expect(versions).toEqual([2]);
+    expect(await server.shutdown()).toBe(0);
+  });
+});
