@@ -1,16 +1,22 @@
 // Runs a TypeScript benchmark: `node bench/run.mjs language` bundles bench/language.bench.ts and runs it.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const names = process.argv.slice(2);
+// Names come first; everything from the first --option on goes to each benchmark.
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((a) => a.startsWith('-'));
+const names = firstOption < 0 ? args : args.slice(0, firstOption);
+const options = firstOption < 0 ? [] : args.slice(firstOption);
 if (!names.length) {
-  console.error('usage: node bench/run.mjs NAME...   (bench/NAME.bench.ts)');
+  console.error('usage: node bench/run.mjs NAME... [--options for the benchmarks]   (bench/NAME.bench.ts)');
   process.exit(2);
 }
-const dir = mkdtempSync(join(tmpdir(), 'mlpipe-bench-'));
+// Inside the repository, so that Node's ES-module resolution finds node_modules for the externals
+// (NODE_PATH is ignored by `import`); bench/.data/ is ignored by git.
+mkdirSync(join('bench', '.data'), { recursive: true });
+const dir = mkdtempSync(join('bench', '.data', 'build-'));
 let failed = false;
 for (const name of names) {
   const outfile = join(dir, `${name}.mjs`);
@@ -21,7 +27,8 @@ for (const name of names) {
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     nodePaths: [join(process.cwd(), 'node_modules')],
   });
-  const r = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(3)], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') } });
+  const r = spawnSync(process.execPath, ['--expose-gc', outfile, ...options], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') } });
   failed ||= r.status !== 0;
 }
+rmSync(dir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

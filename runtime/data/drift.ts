@@ -1,11 +1,11 @@
 import { suggest } from '../../language-server/analysis/did-you-mean.js';
 import { kindOf, type ColumnInfo } from './column-types.js';
-import type { DataEngine, QueryOptions, Row } from './engine.js';
-import { DataError } from './errors.js';
+import { countScan, driftColumn, ecdfDistances, statsScan, type ColumnStats, type CountKey, type Counts, type DriftColumn } from './drift-scans.js';
 import { chiSquareTest, fillZeroes, jensenShannon, ksPValue, psi, zTest } from './drift-stats.js';
+import type { DataEngine, QueryOptions } from './engine.js';
+import { DataError } from './errors.js';
 import { describeRelation, type Relation } from './relation.js';
-import { Binder, ident } from './sql.js';
-import { num, type Plain } from './values.js';
+import type { Plain } from './values.js';
 
 export type DriftMethod = 'ks' | 'chisquare' | 'z' | 'wasserstein' | 'jensenshannon' | 'psi';
 export const DRIFT_METHODS: readonly DriftMethod[] = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
@@ -48,72 +48,103 @@ export interface DriftReport {
   elapsed_ms: number;
 }
 
-interface ColumnPlan {
-  col: ColumnInfo;
-  numeric: boolean;
-  /** Values as DOUBLE for numeric work: timestamps become epoch seconds. */
-  value: string;
-  method: DriftMethod;
-  /**
-   * Numeric with more than 20 distinct reference values: equal-width bins over both samples, as many as
-   * numpy's Sturges rule gives (⌈log₂ N + 1⌉ for N values), like Evidently's get_binned_data.
-   */
-  binned: boolean;
-  bins: number;
+
+/** Largest allowed error of a binned Wasserstein distance (normalised): 1% of the default threshold. */
+const WASSERSTEIN_TOLERANCE = 0.001;
+/** Beyond this many fine bins (extreme outliers), the exact ECDF query is cheaper than the histogram. */
+const MAX_FINE_BINS = 200_000;
+
+interface Plan {
+  column: DriftColumn;
+  index: number;
   lo: number;
   hi: number;
-  error?: string;
+  /** Sturges bins over both samples (numpy.histogram_bin_edges(..., bins="sturges"), Evidently's binning). */
+  coarse?: Extract<CountKey, { kind: 'bins' }>;
+  /** A multiple of the Sturges bins, fine enough for the Wasserstein error bound; the Sturges counts are sums of these. */
+  fine?: Extract<CountKey, { kind: 'bins' }>;
+  /** The fine bins would exceed MAX_FINE_BINS: compute the Wasserstein distance exactly instead. */
+  exactOnly?: boolean;
+}
+
+/** Bin counts per bins key (fine and Sturges), for each data set. */
+interface Observed {
+  ref: Map<CountKey, Float64Array>;
+  cur: Map<CountKey, Float64Array>;
 }
 
 /**
  * Per-column drift between a reference and a current data set, choosing each column's test as Evidently
- * does. DuckDB does the counting: one statistics scan and one histogram scan per data set, plus, for
- * KS and Wasserstein, one grouped-CDF query per column; p-values and distances are computed from those.
+ * does. DuckDB does the counting in two passes per data set (ranges, then every column's bins or value
+ * counts in one GROUPING SETS query); the statistics are computed from those counts.
+ *
+ * The Wasserstein distance comes from fine equal-width bins: on each bin the true |F₁ − F₂| and the
+ * trapezoid estimate both lie in an interval as wide as the bin's share of both samples, so the error is
+ * at most 2 × bin width in total; the width is chosen to keep it below 0.001 after normalising by the
+ * reference's standard deviation. Columns whose range would need too many bins use the exact ECDF.
  */
 export async function driftReport(engine: DataEngine, reference: Relation, current: Relation, opts: DriftOptions = {}): Promise<DriftReport> {
   const started = performance.now();
   engine.assertTrusted();
   const refCols = await describeRelation(engine, reference, opts);
   const curCols = await describeRelation(engine, current, opts);
-  const cols = pickColumns(refCols, curCols, opts.columns);
+  const columns = pickColumns(refCols, curCols, opts.columns).map(driftColumn);
+  const rs = await statsScan(engine, reference, columns, opts);
+  const cs = await statsScan(engine, current, columns, opts);
+  if (!rs.rows) throw new DataError(`${reference.label}: no rows to compare with`, 'empty-file');
 
-  const refStats = await statsScan(engine, reference, cols, opts);
-  const curStats = await statsScan(engine, current, cols, opts);
-  const refRows = num(refStats.__rows) ?? 0;
-  const curRows = num(curStats.__rows) ?? 0;
-  if (!refRows) throw new DataError(`${reference.label}: no rows to compare with`, 'empty-file');
-  const distinct = await exactDistinct(engine, reference, current, cols, refStats, curStats, opts);
-
-  const plans = cols.map((col, i): ColumnPlan => {
-    const k = kindOf(col.type);
-    const numeric = k === 'numeric' || k === 'temporal';
-    const union = distinct.union[i];
-    const method = opts.method ?? defaultMethod(numeric, refRows, union);
-    const lo = Math.min(num(refStats[`lo${i}`]) ?? Infinity, num(curStats[`lo${i}`]) ?? Infinity);
-    const hi = Math.max(num(refStats[`hi${i}`]) ?? -Infinity, num(curStats[`hi${i}`]) ?? -Infinity);
-    const values = (num(refStats[`n${i}`]) ?? 0) + (num(curStats[`n${i}`]) ?? 0);
-    const plan: ColumnPlan = {
-      col, numeric, method, lo, hi, bins: lo === hi ? 1 : Math.max(1, Math.ceil(Math.log2(Math.max(1, values)) + 1)),
-      value: k === 'temporal' ? `CAST(epoch(${ident(col.name)}) AS DOUBLE)` : `CAST(${ident(col.name)} AS DOUBLE)`,
-      binned: numeric && distinct.reference[i] > 20 && Number.isFinite(lo),
-    };
-    if (!numeric && (method === 'ks' || method === 'wasserstein')) plan.error = `${method} needs a numeric column; '${col.name}' is ${col.type}`;
-    if (numeric && lo === hi) { plan.lo = lo - 0.5; plan.hi = hi + 0.5; } // numpy.histogram_bin_edges on a constant
-    return plan;
-  });
-
-  const refHist = await histogramScan(engine, reference, plans, opts);
-  const curHist = await histogramScan(engine, current, plans, opts);
-  const columns: ColumnDrift[] = [];
-  for (const [i, plan] of plans.entries()) {
-    columns.push(await driftOf(engine, reference, current, plan, refHist[i], curHist[i],
-      num(refStats[`n${i}`]) ?? 0, num(curStats[`n${i}`]) ?? 0, num(refStats[`sd${i}`]), opts));
+  const plans = columns.map((column, index) => planBins(column, index, rs, cs));
+  const values: CountKey = { kind: 'values' };
+  const observed: Observed = { ref: new Map(), cur: new Map() };
+  const valueCounts = new Map<number, { ref: Counts; cur: Counts }>();
+  const count = async (wanted: { plan: Plan; key: CountKey }[]) => {
+    if (!wanted.length) return;
+    const keys = wanted.map((w) => ({ column: w.plan.column, key: w.key }));
+    const [r, c] = [await countScan(engine, reference, keys, opts), await countScan(engine, current, keys, opts)];
+    wanted.forEach((w, k) => {
+      const [rk, ck] = [r[k], c[k]];
+      if (rk instanceof Float64Array && ck instanceof Float64Array) { observed.ref.set(w.key, rk); observed.cur.set(w.key, ck); }
+      else if (!(rk instanceof Float64Array) && !(ck instanceof Float64Array)) valueCounts.set(w.plan.index, { ref: rk, cur: ck });
+    });
+  };
+  await count(plans.flatMap((p): { plan: Plan; key: CountKey }[] => (p.column.numeric
+    ? (p.fine ? [{ plan: p, key: p.fine }] : [])
+    : [{ plan: p, key: values }])));
+  // Sturges bins are unions of consecutive fine bins (fine = Sturges × m): add them up instead of counting again.
+  for (const p of plans) {
+    if (!p.fine || !p.coarse) continue;
+    const per = p.fine.bins / p.coarse.bins;
+    for (const side of [observed.ref, observed.cur]) {
+      const fine = side.get(p.fine)!;
+      const coarse = new Float64Array(p.coarse.bins);
+      for (let k = 0; k < fine.length; k++) coarse[Math.floor(k / per)] += fine[k];
+      side.set(p.coarse, coarse);
+    }
   }
-  const counted = columns.filter((c) => c.score !== null);
+  // Few occupied fine bins: the column may have few distinct values, which decides the test; count them exactly.
+  const occupied = (bins: Float64Array | undefined) => (bins ? bins.reduce((n, c) => n + (c > 0 ? 1 : 0), 0) : 0);
+  await count(plans.filter((p) => p.column.numeric && p.fine && occupied(observed.ref.get(p.fine)) <= 20).map((plan) => ({ plan, key: values })));
+
+  const decided = plans.map((p) => {
+    const vc = valueCounts.get(p.index);
+    const refDistinct = vc ? vc.ref.size : occupied(p.fine && observed.ref.get(p.fine));
+    const unionDistinct = vc ? new Set([...vc.ref.keys(), ...vc.cur.keys()]).size : refDistinct;
+    const method = opts.method ?? defaultMethod(p.column.numeric, rs.rows, unionDistinct);
+    return { p, method, binned: p.column.numeric && !!p.coarse && refDistinct > 20 };
+  });
+  // Chi-square and z compare raw values; forced on a many-valued numeric column, they need value counts too.
+  await count(decided.filter((d) => (d.method === 'chisquare' || d.method === 'z') && d.p.column.numeric && !valueCounts.has(d.p.index))
+    .map((d) => ({ plan: d.p, key: values })));
+
+  const results: ColumnDrift[] = [];
+  for (const d of decided) {
+    results.push(await columnDrift(engine, reference, current, d.p, d.method, d.binned, observed, valueCounts.get(d.p.index), rs, cs, opts));
+  }
+  const counted = results.filter((c) => c.score !== null);
   const share = counted.length ? counted.filter((c) => c.drifted).length / counted.length : 0;
   return {
-    columns, drift_share: share, dataset_drift: counted.length > 0 && share >= 0.5,
-    reference_rows: refRows, current_rows: curRows, elapsed_ms: Math.round(performance.now() - started),
+    columns: results, drift_share: share, dataset_drift: counted.length > 0 && share >= 0.5,
+    reference_rows: rs.rows, current_rows: cs.rows, elapsed_ms: Math.round(performance.now() - started),
   };
 }
 
@@ -142,131 +173,116 @@ function pickColumns(ref: ColumnInfo[], cur: ColumnInfo[], wanted?: string[]): C
   });
 }
 
-async function statsScan(engine: DataEngine, rel: Relation, cols: ColumnInfo[], opts: QueryOptions): Promise<Row> {
-  const b = new Binder();
-  const parts = ['count(*) AS __rows'];
-  cols.forEach((c, i) => {
-    const x = ident(c.name);
-    const k = kindOf(c.type);
-    parts.push(`count(${x}) AS n${i}`, `approx_count_distinct(${x}) AS d${i}`);
-    if (k === 'numeric' || k === 'temporal') {
-      const v = k === 'temporal' ? `CAST(epoch(${x}) AS DOUBLE)` : `CAST(${x} AS DOUBLE)`;
-      parts.push(`min(${v}) AS lo${i}`, `max(${v}) AS hi${i}`, `stddev_pop(${v}) AS sd${i}`);
-    }
-  });
-  return (await engine.rows(`SELECT ${parts.join(', ')} FROM ${rel.sql(b)}`, b.params, opts))[0];
+function planBins(column: DriftColumn, index: number, rs: ColumnStats, cs: ColumnStats): Plan {
+  const los = [rs.lo[index], cs.lo[index]].filter((x): x is number => x !== null);
+  const his = [rs.hi[index], cs.hi[index]].filter((x): x is number => x !== null);
+  const plan: Plan = { column, index, lo: Math.min(...los), hi: Math.max(...his) };
+  if (!column.numeric || !los.length) return plan;
+  if (plan.lo === plan.hi) { plan.lo -= 0.5; plan.hi += 0.5; } // numpy's range for a constant sample
+  const values = rs.n[index] + cs.n[index];
+  const sturges = Math.max(1, Math.ceil(Math.log2(values) + 1));
+  const range = plan.hi - plan.lo;
+  plan.coarse = { kind: 'bins', lo: plan.lo, width: range / sturges, bins: sturges };
+  const norm = Math.max(rs.sd[index] ?? 0, 0.001);
+  const needed = Math.ceil((2 * range) / (WASSERSTEIN_TOLERANCE * norm));
+  const perCoarse = Math.max(1, Math.ceil(needed / sturges));
+  plan.exactOnly = sturges * perCoarse > MAX_FINE_BINS;
+  const fineBins = Math.min(sturges * perCoarse, sturges * Math.max(1, Math.floor(MAX_FINE_BINS / sturges)));
+  plan.fine = { kind: 'bins', lo: plan.lo, width: range / fineBins, bins: fineBins };
+  return plan;
 }
 
-/**
- * Exact distinct counts where the decision depends on them (the thresholds are 2, 5 and 20 values):
- * only for columns whose estimate is small, so high-cardinality columns are never counted exactly.
- */
-async function exactDistinct(
-  engine: DataEngine, refRel: Relation, curRel: Relation, cols: ColumnInfo[], refStats: Row, curStats: Row, opts: QueryOptions,
-): Promise<{ reference: number[]; union: number[] }> {
-  const estimate = (i: number) => Math.max(num(refStats[`d${i}`]) ?? 0, num(curStats[`d${i}`]) ?? 0);
-  const small = cols.map((_, i) => i).filter((i) => estimate(i) <= 100);
-  const reference = cols.map((_, i) => num(refStats[`d${i}`]) ?? 0);
-  const union = cols.map((_, i) => estimate(i));
-  if (!small.length) return { reference, union };
-  const b = new Binder();
-  const names = small.map((i) => ident(cols[i].name)).join(', ');
-  const parts = small.flatMap((i) => [
-    `count(DISTINCT ${ident(cols[i].name)}) FILTER (WHERE __side = 0) AS r${i}`, `count(DISTINCT ${ident(cols[i].name)}) AS u${i}`,
-  ]);
-  const row = (await engine.rows(`SELECT ${parts.join(', ')} FROM (SELECT ${names}, 0 AS __side FROM ${refRel.sql(b)}
-    UNION ALL SELECT ${names}, 1 FROM ${curRel.sql(b)})`, b.params, opts))[0];
-  for (const i of small) {
-    reference[i] = num(row[`r${i}`]) ?? 0;
-    union[i] = num(row[`u${i}`]) ?? 0;
-  }
-  return { reference, union };
-}
-
-type Counts = Map<string, { value: Plain; count: number }>;
-
-/** One scan per data set: equal-width bins for binned numeric columns, value counts for the rest. */
-async function histogramScan(engine: DataEngine, rel: Relation, plans: ColumnPlan[], opts: QueryOptions): Promise<Counts[]> {
-  const b = new Binder();
-  const parts = plans.map((p, i) => {
-    if (p.binned) {
-      const w = (p.hi - p.lo) / p.bins;
-      return `histogram(least(CAST(floor((${p.value} - ${b.bind(p.lo)}) / ${b.bind(w)}) AS BIGINT), ${p.bins - 1})) FILTER (WHERE ${ident(p.col.name)} IS NOT NULL) AS h${i}`;
-    }
-    return `histogram(${p.numeric ? p.value : ident(p.col.name)}) AS h${i}`;
-  });
-  const row = (await engine.rows(`SELECT ${parts.join(', ')} FROM ${rel.sql(b)}`, b.params, opts))[0];
-  return plans.map((_, i) => {
-    const m: Counts = new Map();
-    for (const e of (row[`h${i}`] as { key: Plain; value: Plain }[] | null) ?? []) m.set(JSON.stringify(e.key), { value: e.key, count: num(e.value) ?? 0 });
-    return m;
-  });
-}
-
-/** The ECDF comparison KS and Wasserstein need, over the distinct values of both samples, grouped in DuckDB. */
-async function ecdfDistances(engine: DataEngine, refRel: Relation, curRel: Relation, plan: ColumnPlan, n1: number, n2: number, opts: QueryOptions) {
-  const b = new Binder();
-  const x = ident(plan.col.name);
-  const rows = await engine.rows(`
-    WITH v AS (SELECT ${plan.value} AS x, 1 AS a, 0 AS c FROM ${refRel.sql(b)} WHERE ${x} IS NOT NULL
-               UNION ALL SELECT ${plan.value}, 0, 1 FROM ${curRel.sql(b)} WHERE ${x} IS NOT NULL),
-         g AS (SELECT x, sum(a) AS a, sum(c) AS c FROM v GROUP BY x),
-         f AS (SELECT x, sum(a) OVER w / ${b.bind(n1)} AS f1, sum(c) OVER w / ${b.bind(n2)} AS f2, lead(x) OVER w AS nx
-               FROM g WINDOW w AS (ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
-    SELECT max(abs(f1 - f2)) AS d, sum(abs(f1 - f2) * coalesce(nx - x, 0)) AS w FROM f`, b.params, opts);
-  return { d: num(rows[0].d) ?? 0, w: num(rows[0].w) ?? 0 };
-}
-
-async function driftOf(
-  engine: DataEngine, refRel: Relation, curRel: Relation, plan: ColumnPlan, refCounts: Counts, curCounts: Counts,
-  n1: number, n2: number, refSd: number | null, opts: QueryOptions & { threshold?: number },
+async function columnDrift(
+  engine: DataEngine, reference: Relation, current: Relation, p: Plan, method: DriftMethod, binned: boolean,
+  observed: Observed, vc: { ref: Counts; cur: Counts } | undefined, rs: ColumnStats, cs: ColumnStats, opts: DriftOptions,
 ): Promise<ColumnDrift> {
-  const method = plan.method;
+  const { col } = p.column;
   const threshold = opts.threshold ?? THRESHOLD[method];
-  const { keys, ref, cur, refHist, curHist } = aligned(plan, refCounts, curCounts);
-  const out: ColumnDrift = { name: plan.col.name, type: plan.col.type, method, score: null, threshold, drifted: false, reference_hist: refHist, current_hist: curHist };
-  if (plan.error) return { ...out, error: plan.error };
+  const n1 = rs.n[p.index], n2 = cs.n[p.index];
+  const coarse = binned && p.coarse ? binCounts(p.coarse, observed.ref.get(p.coarse)!, observed.cur.get(p.coarse)!) : undefined;
+  const byValue = vc ? valueArrays(vc.ref, vc.cur) : undefined;
+  const shown = coarse ?? byValue ?? { ref: [], cur: [], refHist: [], curHist: [], keys: [] };
+  const out: ColumnDrift = {
+    name: col.name, type: col.type, method, score: null, threshold, drifted: false, reference_hist: shown.refHist, current_hist: shown.curHist,
+  };
+  if (!p.column.numeric && (method === 'ks' || method === 'wasserstein')) return { ...out, error: `${method} needs a numeric column; '${col.name}' is ${col.type}` };
   if (!n1 || !n2) return { ...out, error: `no values in the ${n1 ? 'current' : 'reference'} data` };
   let score: number;
   switch (method) {
-    case 'ks': score = ksPValue((await ecdfDistances(engine, refRel, curRel, plan, n1, n2, opts)).d, n1, n2); break;
-    case 'wasserstein': {
-      const { w } = await ecdfDistances(engine, refRel, curRel, plan, n1, n2, opts);
-      // Evidently normalises by the reference's population standard deviation, floored at 0.001.
-      score = w / Math.max(refSd ?? 0, 0.001);
+    case 'ks': {
+      const d = byValue ? exactGaps(byValue.keys as number[], byValue.ref, byValue.cur, n1, n2).d
+        : (await ecdfDistances(engine, reference, current, p.column, n1, n2, opts)).d;
+      score = ksPValue(d, n1, n2);
       break;
     }
-    case 'chisquare': score = chiSquareTest(ref, cur).pValue; break;
+    case 'wasserstein': {
+      let w: number;
+      if (byValue) w = exactGaps(byValue.keys as number[], byValue.ref, byValue.cur, n1, n2).w;
+      else if (p.exactOnly || !p.fine) w = (await ecdfDistances(engine, reference, current, p.column, n1, n2, opts)).w;
+      else w = binnedWasserstein(observed.ref.get(p.fine)!, observed.cur.get(p.fine)!, p.fine.width, n1, n2);
+      // Evidently normalises by the reference's population standard deviation, floored at 0.001.
+      score = w / Math.max(rs.sd[p.index] ?? 0, 0.001);
+      break;
+    }
+    case 'chisquare': score = chiSquareTest(byValue!.ref, byValue!.cur).pValue; break;
     case 'z':
       // Evidently: the share of the first (sorted) value in each sample; p = 1 when both hold one same value.
-      score = keys.length <= 1 ? 1 : zTest(ref[0], n1, cur[0], n2).pValue;
+      score = byValue!.keys.length <= 1 ? 1 : zTest(byValue!.ref[0], n1, byValue!.cur[0], n2).pValue;
       break;
-    case 'jensenshannon': score = jensenShannon(ref.map((c) => c / n1), cur.map((c) => c / n2)); break;
-    case 'psi': score = psi(fillZeroes(ref.map((c) => c / n1)), fillZeroes(cur.map((c) => c / n2))); break;
+    case 'jensenshannon': {
+      const c = coarse ?? byValue!;
+      score = jensenShannon(c.ref.map((x) => x / n1), c.cur.map((x) => x / n2));
+      break;
+    }
+    case 'psi': {
+      const c = coarse ?? byValue!;
+      score = psi(fillZeroes(c.ref.map((x) => x / n1)), fillZeroes(c.cur.map((x) => x / n2)));
+      break;
+    }
   }
   return { ...out, score, drifted: IS_TEST[method] ? score < threshold : score >= threshold };
 }
 
-/** Both samples' counts over the same keys, in a stable order (bins by index, values sorted). */
-function aligned(plan: ColumnPlan, refCounts: Counts, curCounts: Counts) {
-  if (plan.binned) {
-    const w = (plan.hi - plan.lo) / plan.bins;
-    const count = (m: Counts, k: number) => m.get(String(k))?.count ?? 0;
-    const ref = Array.from({ length: plan.bins }, (_, k) => count(refCounts, k));
-    const cur = Array.from({ length: plan.bins }, (_, k) => count(curCounts, k));
-    const hist = (c: number[]) => c.map((n, k) => ({ lo: plan.lo + k * w, hi: k === plan.bins - 1 ? plan.hi : plan.lo + (k + 1) * w, count: n }));
-    return { keys: ref.map((_, k) => String(k)), ref, cur, refHist: hist(ref), curHist: hist(cur) };
-  }
-  const all = new Map<string, Plain>();
-  for (const m of [refCounts, curCounts]) for (const [k, v] of m) if (v.value !== null) all.set(k, v.value);
-  const keys = [...all.keys()].sort((a, b) => compare(all.get(a)!, all.get(b)!));
-  const ref = keys.map((k) => refCounts.get(k)?.count ?? 0);
-  const cur = keys.map((k) => curCounts.get(k)?.count ?? 0);
-  const hist = (c: number[]) => keys.map((k, i) => ({ value: all.get(k)!, count: c[i] }));
-  return { keys, ref, cur, refHist: hist(ref), curHist: hist(cur) };
+function binCounts(key: Extract<CountKey, { kind: 'bins' }>, ref: Float64Array, cur: Float64Array) {
+  const r = Array.from(ref);
+  const c = Array.from(cur);
+  const edge = (k: number) => (k === key.bins ? key.lo + key.bins * key.width : key.lo + k * key.width);
+  const hist = (xs: number[]) => xs.map((count, k) => ({ lo: edge(k), hi: edge(k + 1), count }));
+  return { keys: r.map((_, k) => k), ref: r, cur: c, refHist: hist(r), curHist: hist(c) };
 }
 
-function compare(a: Plain, b: Plain): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b));
+/** Both samples' counts over the union of their values, sorted (numbers numerically, the rest as text). */
+function valueArrays(refCounts: Counts, curCounts: Counts) {
+  const all = new Map<string, Plain>();
+  for (const m of [refCounts, curCounts]) for (const [k, v] of m) all.set(k, v.value);
+  const ordered = [...all.entries()].sort(([, a], [, b]) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
+  const ref = ordered.map(([k]) => refCounts.get(k)?.count ?? 0);
+  const cur = ordered.map(([k]) => curCounts.get(k)?.count ?? 0);
+  const hist = (c: number[]) => ordered.map(([, value], i) => ({ value, count: c[i] }));
+  return { keys: ordered.map(([, v]) => v), ref, cur, refHist: hist(ref), curHist: hist(cur) };
+}
+
+/** KS statistic and Wasserstein distance from exact value counts (few distinct values). */
+function exactGaps(xs: number[], ref: number[], cur: number[], n1: number, n2: number): { d: number; w: number } {
+  let c1 = 0, c2 = 0, d = 0, w = 0;
+  xs.forEach((x, k) => {
+    c1 += ref[k];
+    c2 += cur[k];
+    const gap = Math.abs(c1 / n1 - c2 / n2);
+    d = Math.max(d, gap);
+    if (k + 1 < xs.length) w += gap * (xs[k + 1] - x);
+  });
+  return { d, w };
+}
+
+/** Trapezoid estimate of ∫|F₁ − F₂| over equal-width bins (error ≤ 2 × width; see driftReport). */
+function binnedWasserstein(ref: Float64Array, cur: Float64Array, width: number, n1: number, n2: number): number {
+  let c1 = 0, c2 = 0, w = 0;
+  for (let k = 0; k < ref.length; k++) {
+    const left = c1 / n1 - c2 / n2;
+    c1 += ref[k];
+    c2 += cur[k];
+    w += (width * (Math.abs(left) + Math.abs(c1 / n1 - c2 / n2))) / 2;
+  }
+  return w;
 }

@@ -107,9 +107,12 @@ export class DataEngine {
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        // MLPIPE_DEBUG_SQL=1 prints every statement: the quickest way to see what a check really runs.
-        if (process.env.MLPIPE_DEBUG_SQL) console.error(sql);
-        return await conn.runAndReadAll(sql, params);
+        if (!process.env.MLPIPE_DEBUG_SQL) return await conn.runAndReadAll(sql, params);
+        // MLPIPE_DEBUG_SQL=1 prints every statement and its time: the quickest way to see what a check runs.
+        const started = performance.now();
+        const result = await conn.runAndReadAll(sql, params);
+        console.error(`-- ${Math.round(performance.now() - started)} ms\n${sql}`);
+        return result;
       } catch (e) {
         throw opts.signal?.aborted ? new CancelledError() : fromDuckError(e);
       } finally {
