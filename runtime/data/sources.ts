@@ -1,5 +1,5 @@
 import { listValue } from '@duckdb/node-api';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { extname, isAbsolute, resolve } from 'node:path';
 import type { ColumnInfo } from './column-types.js';
 import type { DataEngine, QueryOptions } from './engine.js';
 import { DataError, fromDuckError } from './errors.js';
@@ -145,10 +145,4 @@ async function firstRejectedRow(engine: DataEngine, src: ResolvedSource, opts: Q
     const line = Number(r.line);
     return new DataError(`${file}:${line}: ${String(r.error_message)} (row: ${String(r.csv_line).slice(0, 120)})`, 'malformed-file', { file, line });
   }, opts).catch(() => undefined);
-}
-
-/** The path relative to `base` when it is inside it, for short messages. */
-export function shortPath(path: string, base: string): string {
-  const r = relative(base, path);
-  return r && !r.startsWith('..') ? r : path;
 }
