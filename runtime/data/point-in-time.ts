@@ -3,6 +3,7 @@ import { kindOf, type ColumnInfo } from './column-types.js';
 import { rowsOf, type DataEngine, type QueryOptions, type Row } from './engine.js';
 import { DataError } from './errors.js';
 import { describeRelation, type Relation } from './relation.js';
+import { estimateRows } from './sources.js';
 import { Binder, ident } from './sql.js';
 import { num } from './values.js';
 
@@ -42,10 +43,12 @@ export interface PitOptions extends QueryOptions {
   /** Also write the joined rows (all of them) to this Parquet file. */
   out?: string;
   /**
-   * Count exactly how many feature rows each label had to skip for being later than it (needs a windowed
-   * pass over each view). Off, only the number of label rows that had such rows is reported. Default on.
+   * Count exactly how many feature rows each label had to skip for being later than it. That needs a
+   * windowed pass (a second sort) over each view, about as costly as the join itself; without it only
+   * the number of label rows that had such rows is reported. 'auto' (default): exact up to
+   * EXACT_LEAKAGE_ROWS feature rows.
    */
-  exactLeakage?: boolean;
+  exactLeakage?: boolean | 'auto';
 }
 
 export interface PitViewStats {
@@ -79,6 +82,8 @@ export interface PitResult {
 interface Checked {
   labelCols: ColumnInfo[];
   timeKind: 'temporal' | 'numeric';
+  /** The label and view time columns differ in type: compare them all as TIMESTAMP (or DOUBLE). */
+  castTime: boolean;
   /** Per view and key position: compare the keys as text because their types differ. */
   keyAsText: boolean[][];
 }
@@ -92,14 +97,16 @@ export async function pointInTimeJoin(engine: DataEngine, spec: PitSpec, opts: P
   const started = performance.now();
   engine.assertTrusted();
   const checked = await checkSpec(engine, spec, opts);
-  const exact = opts.exactLeakage ?? true;
+  const exact = opts.exactLeakage === undefined || opts.exactLeakage === 'auto'
+    ? (await featureRows(engine, spec, opts)) <= EXACT_LEAKAGE_ROWS
+    : opts.exactLeakage;
   return engine.session(async (s) => {
     const joined = s.temp('pit');
     const b = new Binder();
     await s.run(`CREATE TEMP TABLE ${joined} AS ${pitSelect(spec, checked, b, exact)}`, b.params);
-    const stats = statsOf(spec, (await s.rows(statsSql(spec, joined, exact)))[0], exact);
-    const hidden = internalColumns(spec);
-    const select = `SELECT * EXCLUDE (${hidden.join(', ')}) FROM ${joined} ORDER BY __label_row`;
+    const stats = statsOf(spec, (await s.rows(statsSql(spec, checked, joined, exact)))[0], exact);
+    // Sorted by every output column, label columns first: deterministic, and a top-N (cheap) for previews.
+    const select = `SELECT * EXCLUDE (${internalColumns(spec, checked).join(', ')}) FROM ${joined} ORDER BY ALL`;
     if (opts.out) {
       const ob = new Binder();
       await s.run(`COPY (${select}) TO ${ob.bind(opts.out)} (FORMAT parquet)`, ob.params);
@@ -109,6 +116,15 @@ export async function pointInTimeJoin(engine: DataEngine, spec: PitSpec, opts: P
     const columns = reader.columnNames().map((name, i) => ({ name, type: reader.columnType(i).toString() }));
     return { columns, rows: rowsOf(reader), stats, elapsed_ms: Math.round(performance.now() - started) };
   }, opts);
+}
+
+/** Feature rows up to which the exact leakage count is on by default (it costs a second sort of each view). */
+export const EXACT_LEAKAGE_ROWS = 2_000_000;
+
+async function featureRows(engine: DataEngine, spec: PitSpec, opts: QueryOptions): Promise<number> {
+  let total = 0;
+  for (const v of spec.views) for (const src of v.relation.sources) total += await estimateRows(engine, src, opts);
+  return total;
 }
 
 function missing(what: string, name: string, cols: ColumnInfo[], where: string): DataError {
@@ -130,6 +146,7 @@ async function checkSpec(engine: DataEngine, spec: PitSpec, opts: QueryOptions):
   const lt = find(labelCols, spec.labelTime, 'label time', spec.labels.label);
   const kind = timeKind(lt, 'label time', spec.labels.label);
   const keyAsText: boolean[][] = [];
+  const timeTypes = new Set([lt.type]);
   for (const v of spec.views) {
     const cols = await describeRelation(engine, v.relation, opts);
     if (v.entity.length !== spec.entity.length) {
@@ -141,6 +158,7 @@ async function checkSpec(engine: DataEngine, spec: PitSpec, opts: QueryOptions):
       return kindOf(vk.type) !== kindOf(lk.type);
     }));
     const ts = find(cols, v.timestamp, 'timestamp', v.name);
+    timeTypes.add(ts.type);
     if (timeKind(ts, 'timestamp', v.name) !== kind) {
       throw new DataError(`${v.name}: timestamp '${ts.name}' is ${ts.type} but label time '${lt.name}' is ${lt.type}`, 'wrong-type', { column: ts.name });
     }
@@ -150,53 +168,63 @@ async function checkSpec(engine: DataEngine, spec: PitSpec, opts: QueryOptions):
     }
     for (const f of v.features) find(cols, f.column, 'feature', v.name);
   }
-  return { labelCols, timeKind: kind, keyAsText };
+  return { labelCols, timeKind: kind, keyAsText, castTime: timeTypes.size > 1 };
 }
 
-function internalColumns(spec: PitSpec): string[] {
-  const cols = ['__label_row', '__t', ...spec.entity.map((_, k) => `__lk${k}`)];
+function internalColumns(spec: PitSpec, checked: Checked): string[] {
+  const cols = [...(checked.castTime ? ['__t'] : []), ...spec.entity.flatMap((_, k) => (checked.keyAsText.some((v) => v[k]) ? [`__lk${k}`] : []))];
   spec.views.forEach((_, i) => cols.push(`__ts${i}`, `__alive${i}`, `__cnt${i}`, `__max${i}`, `__rank${i}`));
   return cols;
 }
 
+/**
+ * The join as one statement. Columns are renamed, not copied, and cast only when the two sides' types
+ * differ: the statement should cost little more than the bare ASOF JOIN it is built on (see bench/).
+ */
 function pitSelect(spec: PitSpec, checked: Checked, b: Binder, exact: boolean): string {
   const temporal = checked.timeKind === 'temporal';
-  const asTime = (x: string) => (temporal ? `CAST(${x} AS TIMESTAMP)` : `CAST(${x} AS DOUBLE)`);
+  const cast = (x: string) => (temporal ? `CAST(${x} AS TIMESTAMP)` : `CAST(${x} AS DOUBLE)`);
+  const time = (x: string) => (checked.castTime ? cast(x) : x);
   const top = temporal ? `'infinity'::TIMESTAMP` : `'inf'::DOUBLE`;
   const bottom = temporal ? `'-infinity'::TIMESTAMP` : `'-inf'::DOUBLE`;
-  const anyText = (k: number) => checked.keyAsText.some((v) => v[k]);
-  const key = (x: string, k: number) => (anyText(k) ? `CAST(${x} AS VARCHAR)` : x);
+  const asText = (k: number) => checked.keyAsText.some((v) => v[k]);
+  const key = (x: string, k: number) => (asText(k) ? `CAST(${x} AS VARCHAR)` : x);
 
-  const ctes: string[] = [];
-  // Label order is kept so that previews and files list labels as the label file does.
-  ctes.push(`__labels AS NOT MATERIALIZED (SELECT *, row_number() OVER () AS __label_row, ${asTime(ident(spec.labelTime))} AS __t,
-    ${spec.entity.map((e, k) => `${key(ident(e), k)} AS __lk${k}`).join(', ')} FROM ${spec.labels.sql(b)})`);
+  const extra = [
+    ...(checked.castTime ? [`${cast(ident(spec.labelTime))} AS __t`] : []),
+    ...spec.entity.flatMap((e, k) => (asText(k) ? [`${key(ident(e), k)} AS __lk${k}`] : [])),
+  ];
+  const labelTime = checked.castTime ? 'l.__t' : `l.${ident(spec.labelTime)}`;
+  const labelKey = (k: number) => (asText(k) ? `l.__lk${k}` : `l.${ident(spec.entity[k])}`);
+  const ctes = [`__labels AS NOT MATERIALIZED (SELECT *${extra.length ? `, ${extra.join(', ')}` : ''} FROM ${spec.labels.sql(b)})`];
   const selects = ['l.*'];
   const joins: string[] = [];
   spec.views.forEach((v, i) => {
     const keys = v.entity.map((e, k) => `${key(ident(e), k)} AS __k${k}`).join(', ');
-    const created = v.created ? `coalesce(${asTime(ident(v.created))}, ${bottom})` : undefined;
-    const order = `__ts${created ? ', __cr' : ''}`;
+    // With a created column, event and created times are compared together as a struct, whose fields must
+    // have one type on both sides: cast them all.
+    const t = v.created ? cast : time;
     const feats = v.features.map((f, j) => `${ident(f.column)} AS __f${j}`).join(', ');
-    // The inner select fixes names and types once; the window (exact leakage only) counts, for each row,
-    // the rows of its entity at or before it in (event time, created) order, ties included.
-    const base = `SELECT ${keys}, ${asTime(ident(v.timestamp))} AS __ts${created ? `, ${created} AS __cr` : ''}${feats ? `, ${feats}` : ''}
-      FROM ${v.relation.sql(b)} WHERE ${ident(v.timestamp)} IS NOT NULL`;
+    const base = `SELECT ${keys}, ${t(ident(v.timestamp))} AS __ts${v.created ? `, coalesce(${cast(ident(v.created))}, ${bottom}) AS __cr` : ''}${feats ? `, ${feats}` : ''}
+      FROM ${v.relation.sql(b)}`;
     const partition = v.entity.map((_, k) => `__k${k}`).join(', ');
+    // Exact leakage: for each row, the rows of its entity at or before it in (event time, created) order,
+    // peers included; a label's future rows are then the entity's rows minus its match's rank.
     ctes.push(exact
-      ? `__v${i} AS NOT MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY ${partition} ORDER BY ${order}) AS __rank FROM (${base}))`
+      ? `__v${i} AS NOT MATERIALIZED (SELECT *, count(__ts) OVER (PARTITION BY ${partition} ORDER BY __ts${v.created ? ', __cr' : ''}) AS __rank FROM (${base}))`
       : `__v${i} AS NOT MATERIALIZED (${base})`);
-    ctes.push(`__m${i} AS (SELECT ${partition}, count(*) AS __cnt, max(__ts) AS __max FROM __v${i} GROUP BY ${partition})`);
-    const on = v.entity.map((_, k) => `l.__lk${k} = v${i}.__k${k}`).join(' AND ');
-    // ASOF takes the greatest right-hand value ≤ the left one. With a created column the ordering key is the
-    // pair (event time, created), compared as a struct: the latest event time first, then the latest created.
-    const ineq = created
-      ? `{'t': l.__t, 'c': ${top}} >= {'t': v${i}.__ts, 'c': v${i}.__cr}`
-      : `l.__t >= v${i}.__ts`;
-    joins.push(`ASOF LEFT JOIN __v${i} v${i} ON ${on} AND ${ineq}`);
-    joins.push(`LEFT JOIN __m${i} m${i} ON ${v.entity.map((_, k) => `l.__lk${k} = m${i}.__k${k}`).join(' AND ')}`);
+    // Per entity: the latest event time (a label earlier than it had future rows) and, when exact, the row count.
+    ctes.push(`__m${i} AS (SELECT ${partition}, ${exact ? 'count(__ts)' : 'NULL::BIGINT'} AS __cnt, max(__ts) AS __max FROM __v${i} GROUP BY ${partition})`);
+    const on = (alias: string) => v.entity.map((_, k) => `${labelKey(k)} = ${alias}.__k${k}`).join(' AND ');
+    // ASOF takes the greatest right-hand value ≤ the left one: the latest row at or before the label time,
+    // or with a created column the greatest (event time, created) pair.
+    const ineq = v.created
+      ? `{'t': ${cast(labelTime)}, 'c': ${top}} >= {'t': v${i}.__ts, 'c': v${i}.__cr}`
+      : `${labelTime} >= v${i}.__ts`;
+    joins.push(`ASOF LEFT JOIN __v${i} v${i} ON ${on(`v${i}`)} AND ${ineq}`);
+    joins.push(`LEFT JOIN __m${i} m${i} ON ${on(`m${i}`)}`);
     const alive = v.ttlMs !== undefined
-      ? `(v${i}.__ts IS NOT NULL AND v${i}.__ts >= l.__t - to_milliseconds(${b.bind(v.ttlMs)}))`
+      ? `(v${i}.__ts IS NOT NULL AND v${i}.__ts >= ${labelTime} - to_milliseconds(${b.bind(v.ttlMs)}))`
       : `(v${i}.__ts IS NOT NULL)`;
     v.features.forEach((f, j) => selects.push(`CASE WHEN ${alive} THEN v${i}.__f${j} END AS ${ident(f.as)}`));
     selects.push(`v${i}.__ts AS __ts${i}`, `${alive} AS __alive${i}`, `m${i}.__cnt AS __cnt${i}`, `m${i}.__max AS __max${i}`,
@@ -205,14 +233,15 @@ function pitSelect(spec: PitSpec, checked: Checked, b: Binder, exact: boolean): 
   return `WITH ${ctes.join(',\n')} SELECT ${selects.join(', ')} FROM __labels l ${joins.join(' ')}`;
 }
 
-function statsSql(spec: PitSpec, table: string, exact: boolean): string {
+function statsSql(spec: PitSpec, checked: Checked, table: string, exact: boolean): string {
+  const labelTime = checked.castTime ? '__t' : ident(spec.labelTime);
   const parts = ['count(*) AS label_rows'];
   spec.views.forEach((v, i) => {
     parts.push(
       `count(*) FILTER (WHERE __alive${i}) AS matched${i}`,
       `count(*) FILTER (WHERE __ts${i} IS NULL) AS no_match${i}`,
       `count(*) FILTER (WHERE __ts${i} IS NOT NULL AND NOT __alive${i}) AS expired${i}`,
-      `count(*) FILTER (WHERE __max${i} > __t) AS future_labels${i}`,
+      `count(*) FILTER (WHERE __max${i} > ${labelTime}) AS future_labels${i}`,
       exact ? `sum(coalesce(__cnt${i}, 0) - coalesce(__rank${i}, 0)) AS future_rows${i}` : `NULL AS future_rows${i}`,
     );
     v.features.forEach((f) => parts.push(`count(*) - count(${ident(f.as)}) AS ${ident(`nulls_${f.as}`)}`));

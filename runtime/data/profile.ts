@@ -1,11 +1,9 @@
-import { listValue } from '@duckdb/node-api';
-import { open } from 'node:fs/promises';
 import { suggest } from '../../language-server/analysis/did-you-mean.js';
 import { isInteger, kindOf, type ColumnInfo, type ColumnKind } from './column-types.js';
 import type { DataEngine, QueryOptions, Row } from './engine.js';
 import { DataError } from './errors.js';
 import { LruCache } from './fingerprint.js';
-import { describeSource, readGuarded, fromClause, type ResolvedSource } from './sources.js';
+import { describeSource, estimateRows, readGuarded, fromClause, type ResolvedSource } from './sources.js';
 import { Binder, ident } from './sql.js';
 import { num, type Plain } from './values.js';
 
@@ -113,28 +111,6 @@ function pickColumns(all: ColumnInfo[], wanted?: string[]): ColumnInfo[] {
     const s = suggest(w, all.map((x) => x.name));
     throw new DataError(`unknown column '${w}'${s.length ? ` — did you mean '${s[0]}'?` : ''}`, 'unknown-column', { column: w, suggestions: s });
   });
-}
-
-/** Rows in Parquet footers, or a guess from the first 64 KB of a text file; only sizes the quantile sample. */
-async function estimateRows(engine: DataEngine, src: ResolvedSource, opts: QueryOptions): Promise<number> {
-  if (src.format === 'parquet') {
-    const rows = await engine.rows('SELECT sum(num_rows) AS n FROM parquet_file_metadata($files)',
-      { files: listValue(src.files.map((f) => f.path)) }, opts).catch(() => []);
-    return num(rows[0]?.n) ?? 0;
-  }
-  let total = 0;
-  for (const f of src.files) {
-    const fh = await open(f.path, 'r');
-    try {
-      const buf = Buffer.alloc(Math.min(65536, f.size));
-      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-      const lines = buf.subarray(0, bytesRead).reduce((n, b) => n + (b === 10 ? 1 : 0), 0);
-      total += lines ? Math.round((f.size * lines) / bytesRead) : 1;
-    } finally {
-      await fh.close();
-    }
-  }
-  return total;
 }
 
 /** Epoch microseconds of a temporal expression: TIMESTAMPTZ is already absolute; the rest are read as UTC. */

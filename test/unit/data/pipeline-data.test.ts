@@ -54,8 +54,8 @@ describe('pipeline data', () => {
     // Running totals: cid 1 → 10 (Jan 1), 15 (Jan 5), 115 (Jan 9). At Jan 6: 15; at Jan 9 (inclusive): 115.
     expect(r.rows).toEqual([
       { cid: 1, at: '2024-01-06T00:00:00.000Z', y: 1, total: 15, amount: 5 },
-      { cid: 2, at: '2024-01-01T00:00:00.000Z', y: 0, total: null, amount: null },
       { cid: 1, at: '2024-01-09T00:00:00.000Z', y: 0, total: 115, amount: 100 },
+      { cid: 2, at: '2024-01-01T00:00:00.000Z', y: 0, total: null, amount: null },
     ]);
     // Future rows: Jan 6 skips Jan 9 (1); cid 2 at Jan 1 skips Jan 2 (1); Jan 9 skips nothing (a row at the label time counts).
     expect(r.stats.views.map((v) => [v.view, v.matched, v.future_rows_excluded])).toEqual([['spend', 2, 2], ['raw', 2, 2]]);

@@ -41,12 +41,13 @@ describe('point-in-time join, by hand', () => {
   test('latest row at or before the label time; ties to the latest created; no match keeps the label', async () => {
     const engine = await engineFor(ws.dir);
     const r = await join(engine);
+    // Rows come sorted by every column, label columns first.
     expect(r.rows).toEqual([
       { cid: 1, label_at: iso(T0 + 10 * H), y: 1, score: 111 },
       { cid: 1, label_at: iso(T0 + 15 * H), y: 0, score: 111 },
+      { cid: 1, label_at: iso(T0 + 25 * H), y: 1, score: 120 },
       { cid: 2, label_at: iso(T0 + 29 * H), y: 1, score: null },
       { cid: 3, label_at: iso(T0 + 50 * H), y: 0, score: null },
-      { cid: 1, label_at: iso(T0 + 25 * H), y: 1, score: 120 },
     ]);
     expect(r.columns.map((c) => c.name)).toEqual(['cid', 'label_at', 'y', 'score']);
     // Future rows per label: 10h → 1 (the 20h row), 15h → 1, entity 2 at 29h → 1, entity 3 → 0, 25h → 0.
@@ -61,7 +62,7 @@ describe('point-in-time join, by hand', () => {
     const engine = await engineFor(ws.dir);
     // Label at 15h, latest row at 10h: 5h old. Label at 25h, row at 20h: 5h old. Label at 10h: 0h old.
     const exact = await join(engine, { ttlMs: 5 * H });
-    expect(exact.rows.map((r) => r.score)).toEqual([111, 111, null, null, 120]);
+    expect(exact.rows.map((r) => r.score)).toEqual([111, 111, 120, null, null]);
     const shorter = await join(engine, { ttlMs: 5 * H - 1 });
     expect(shorter.rows.map((r) => r.score)).toEqual([111, null, null, null, null]);
     expect(shorter.stats.views[0]).toMatchObject({ matched: 1, no_match: 2, expired_by_ttl: 2 });
@@ -70,7 +71,7 @@ describe('point-in-time join, by hand', () => {
   test('without a created column, the join still never takes a future row', async () => {
     const engine = await engineFor(ws.dir);
     const r = await join(engine, { created: undefined });
-    expect(r.rows.map((x) => x.score)).toEqual([expect.any(Number), expect.any(Number), null, null, 120]);
+    expect(r.rows.map((x) => x.score)).toEqual([expect.any(Number), expect.any(Number), 120, null, null]);
     expect([110, 111]).toContain(r.rows[0].score);
   });
 
@@ -102,6 +103,22 @@ describe('point-in-time join, by hand', () => {
     });
     // price.sku is text ('007' ≠ '7'): keys compare as text on both sides.
     expect(r.rows.map((x) => [x.shop, x.price__value, x.stock__value])).toEqual([['s1', 2, null], ['s2', null, 40]]);
+  });
+
+  test('a DATE label time against TIMESTAMP features, and plain numbers as times', async () => {
+    ws.write('d/labels.csv', csv(['cid', 'day'], [[1, '2024-01-01'], [1, '2024-01-02']]));
+    ws.write('d/n-labels.csv', csv(['cid', 'step'], [[1, 5], [1, 25]]));
+    ws.write('d/n-feats.csv', csv(['cid', 'step', 'score'], [[1, 10, 7], [1, 20.5, 8]]));
+    const engine = await engineFor(ws.dir);
+    const view = { name: 'f', relation: sourceRelation(await source(engine, ws.dir, 'feats.csv')), entity: ['cid'], timestamp: 'event_at', features: [{ column: 'score', as: 'score' }] };
+    const dated = await pointInTimeJoin(engine, { labels: sourceRelation(await source(engine, ws.dir, 'd/labels.csv')), entity: ['cid'], labelTime: 'day', views: [view] });
+    // Midnight of Jan 1 sees only the 0h row; midnight of Jan 2 (24h) sees the 20h row.
+    expect(dated.rows.map((r) => r.score)).toEqual([100, 120]);
+    const numbered = await pointInTimeJoin(engine, {
+      labels: sourceRelation(await source(engine, ws.dir, 'd/n-labels.csv')), entity: ['cid'], labelTime: 'step',
+      views: [{ ...view, relation: sourceRelation(await source(engine, ws.dir, 'd/n-feats.csv')), timestamp: 'step' }],
+    });
+    expect(numbered.rows.map((r) => r.score)).toEqual([null, 8]);
   });
 
   test('bad specs: an unknown column (did you mean) and a label time that is not a time', async () => {
@@ -172,8 +189,10 @@ describe('point-in-time join, randomized against a brute-force join', () => {
       }],
     });
     const expected = brute(labels, feats, ttl, useCreated);
-    expect(result.rows.map((x) => [x.e, x.t])).toEqual(labels.map((l) => [l.e, iso(l.t)]));
-    expect(result.rows.map((x) => x.v)).toEqual(expected.values);
+    // The join returns rows sorted by all columns (entity, time, value; nulls last): sort the reference alike.
+    const rows = labels.map((l, i) => ({ e: l.e, t: l.t, v: expected.values[i] }))
+      .sort((a, b) => a.e - b.e || a.t - b.t || (a.v === null ? 1 : b.v === null ? -1 : a.v - b.v));
+    expect(result.rows).toEqual(rows.map((x) => ({ e: x.e, t: iso(x.t), v: x.v })));
     expect(result.stats.views[0]).toEqual({ view: 'f', ...expected.stats });
     expect(result.stats.null_rates.v).toBeCloseTo(expected.values.filter((v) => v === null).length / labels.length, 12);
   });
