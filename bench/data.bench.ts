@@ -32,8 +32,9 @@ const ENTITIES = Math.max(100, Math.round(100_000 * scale));
 const dir = resolve('bench/.data');
 mkdirSync(dir, { recursive: true });
 const file = (name: string, rows: number) => join(dir, `${name}-${rows}.parquet`);
-// The same limits the CLI uses: 2 threads on this machine, DuckDB memory capped below the 2 GB target.
-const engine = await DataEngine.open({ roots: [dir], threads: 2, memoryLimit: '1536MB' });
+// The same limits the CLI uses: 2 threads on this machine; DuckDB's own limit leaves room under the 2 GB
+// target for Node and the memory DuckDB does not account (measured peak ≈ limit + 0.5 GB).
+const engine = await DataEngine.open({ roots: [dir], threads: 2, memoryLimit: process.env.MLPIPE_DUCKDB_MEMORY ?? '1200MB' });
 
 /** Deterministic columns from hash(i): the same file every time, no random state. */
 function wideSelect(rows: number, seed: number, shift: number): string {
@@ -115,15 +116,15 @@ async function pitFigures(): Promise<void> {
   });
   const what = `bare ASOF JOIN of the same tables into a temp table`;
   const size = `${LABELS.toLocaleString('en-US')} labels × ${FEATURES.toLocaleString('en-US')} feature rows`;
-  const fast = await compare(() => pointInTimeJoin(engine, spec(false), { limit: 0, exactLeakage: false }), bare);
+  const fast = await compare(() => pointInTimeJoin(engine, spec(false), { limit: 0 }), bare);
   report({
     bench: 'data', metric: `point-in-time join ${size} (TTL, nulls, stats, labels with future rows)`, unit: 'ms', value: fast.ours,
     reference: { what, value: fast.ref }, target: 'ratio ≤ 1.3',
   });
-  const exact = await compare(() => pointInTimeJoin(engine, spec(false), { limit: 0 }), bare);
+  const exact = await compare(() => pointInTimeJoin(engine, spec(false), { limit: 0, exactLeakage: true }), bare);
   report({
-    bench: 'data', metric: `point-in-time join ${size}, exact count of excluded future rows (default)`, unit: 'ms', value: exact.ours,
-    reference: { what, value: exact.ref }, target: 'ratio ≤ 1.3',
+    bench: 'data', metric: `point-in-time join ${size}, exact count of excluded future rows (--exact-leakage; automatic up to 2M feature rows)`,
+    unit: 'ms', value: exact.ours, reference: { what, value: exact.ref }, target: 'informational',
   });
   const created = await compare(() => pointInTimeJoin(engine, spec(true), { limit: 0, exactLeakage: false }), bare);
   report({

@@ -17,9 +17,9 @@ Commands:
   profile PATH_OR_GLOB [--json] [--columns a,b] [--sample-out F.arrow] [--sample-rows N]
                                    column statistics, histograms and top values of a data file
   check FILE [--json] [--source S] evaluate the sources' expectations; exit 1 when an error one fails
-  features FILE TRAINING_SET [--limit N] [--json] [--out F.parquet]
+  features FILE TRAINING_SET [--limit N] [--json] [--out F.parquet] [--exact-leakage]
   features --labels P --features P --entity C[,C] --label-time C --feature-time C
-           [--created C] [--ttl 48h] [--limit N] [--json|--out F]
+           [--created C] [--ttl 48h] [--limit N] [--json|--out F] [--exact-leakage]
                                    point-in-time join of labels and features (no leakage)
   drift --reference P --current P [--columns a,b] [--method M] [--json]
                                    per-column drift tests; exit 1 when the dataset drifted

@@ -15,7 +15,7 @@ export async function withEngine(paths: string[], io: Io, run: (engine: DataEngi
     engine = await DataEngine.open({
       roots,
       threads: envInt('MLPIPE_DUCKDB_THREADS'),
-      memoryLimit: process.env.MLPIPE_DUCKDB_MEMORY ?? '1536MB',
+      memoryLimit: process.env.MLPIPE_DUCKDB_MEMORY ?? '1200MB',
     });
     return await run(engine);
   } catch (e) {

@@ -26,10 +26,14 @@ export async function featuresCommand(args: string[], io: Io): Promise<number> {
       'feature-time': { type: 'string' },
       created: { type: 'string' },
       ttl: { type: 'string' },
+      'exact-leakage': { type: 'boolean' },
     },
   });
   const limit = values.limit === undefined ? undefined : values.limit === '0' ? 0 : positiveInt(values.limit, 'limit');
-  const opts = { limit: limit ?? (values.json ? undefined : 20), out: values.out ? resolve(values.out) : undefined };
+  const opts = {
+    limit: limit ?? (values.json ? undefined : 20), out: values.out ? resolve(values.out) : undefined,
+    exactLeakage: values['exact-leakage'] ?? ('auto' as const),
+  };
   const outRoots = values.out ? [values.out] : [];
 
   if (values.labels !== undefined || values.features !== undefined) {
