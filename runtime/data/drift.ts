@@ -1,6 +1,7 @@
 import { suggest } from '../../language-server/analysis/did-you-mean.js';
 import { kindOf, type ColumnInfo } from './column-types.js';
-import { countScan, driftColumn, ecdfDistances, statsScan, type ColumnStats, type CountKey, type Counts, type DriftColumn } from './drift-scans.js';
+import { countScan, driftColumn, ecdfDistances, statsScan, type ColumnStats, type CountKey, type DriftColumn } from './drift-scans.js';
+import type { Counts } from './grouped-counts.js';
 import { chiSquareTest, fillZeroes, jensenShannon, ksPValue, psi, zTest } from './drift-stats.js';
 import type { DataEngine, QueryOptions } from './engine.js';
 import { DataError } from './errors.js';

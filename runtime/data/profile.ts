@@ -3,8 +3,10 @@ import { isInteger, kindOf, type ColumnInfo, type ColumnKind } from './column-ty
 import type { DataEngine, QueryOptions, Row } from './engine.js';
 import { DataError } from './errors.js';
 import { LruCache } from './fingerprint.js';
+import { binIndex, groupedCounts, type CountSpec, type KeyCounts } from './grouped-counts.js';
+import { sourceRelation } from './relation.js';
 import { describeSource, estimateRows, readGuarded, fromClause, type ResolvedSource } from './sources.js';
-import { Binder, ident } from './sql.js';
+import { Binder, ident, type Params } from './sql.js';
 import { num, type Plain } from './values.js';
 
 export interface ProfileOptions extends QueryOptions {
@@ -96,10 +98,10 @@ export async function profileSource(engine: DataEngine, src: ResolvedSource, opt
   const rows = num(first.__rows) ?? 0;
   const profiles = columns.map((c, i) => baseProfile(c, i, first, rows));
   const plans = profiles.map((p, i) => secondScanPlan(p, i, first, bins));
-  const second = plans.some((p) => p.sql)
+  const second = plans.some((p) => p.spec)
     ? await readGuarded(engine, src, () => scanTwo(engine, src, plans, opts), opts)
-    : {};
-  profiles.forEach((p, i) => finishProfile(p, plans[i], second, first, i, top));
+    : plans.map(() => undefined);
+  profiles.forEach((p, i) => finishProfile(p, plans[i], second[i], first, i, top));
   return { rows, columns: profiles, elapsed_ms: Math.round(performance.now() - started) };
 }
 
@@ -172,15 +174,14 @@ function isoFromUs(v: unknown): string | null {
 }
 
 interface SecondPlan {
-  /** Aggregate expression of scan two, or undefined when nothing is left to compute. */
-  sql?: string;
-  params?: Record<string, number | string>;
+  /** The key scan two counts for this column, or undefined when nothing is left to compute. */
+  spec?: CountSpec;
+  params?: Params;
   lo?: number;
   width?: number;
   bins?: number;
   /** One bin per whole number: bins are [k, k + 1) and the last edge is max + 1. */
   perValue?: boolean;
-  candidates?: string[];
 }
 
 function secondScanPlan(p: ColumnProfile, i: number, first: Row, bins: number): SecondPlan {
@@ -194,59 +195,40 @@ function secondScanPlan(p: ColumnProfile, i: number, first: Row, bins: number): 
     const n = perValue ? hi - lo + 1 : bins;
     const width = perValue ? 1 : (hi - lo) / bins;
     const value = p.kind === 'numeric' ? `CAST(${x} AS DOUBLE)` : epochUs(x, p.type);
-    return {
-      // least() skips NULLs (least(NULL, 19) is 19), hence the filter.
-      sql: `histogram(least(CAST(floor((${value} - $lo${i}) / $w${i}) AS BIGINT), ${n - 1})) FILTER (WHERE ${x} IS NOT NULL) AS h${i}`,
-      params: { [`lo${i}`]: lo, [`w${i}`]: width }, lo, width, bins: n, perValue,
-    };
+    return { spec: { expr: binIndex(value, lo, width), bins: n }, lo, width, bins: n, perValue };
   }
   if (p.kind === 'text' && p.count > 0) {
-    if ((p.distinct ?? Infinity) <= EXACT_TOP_LIMIT) return { sql: `histogram(${x}) AS h${i}` };
+    if ((p.distinct ?? Infinity) <= EXACT_TOP_LIMIT) return { spec: { expr: x } };
+    // Many values: exact counts of the approximate top candidates only.
     const candidates = ((first[`k${i}`] as string[] | null) ?? []).filter((v) => v !== null);
-    return {
-      sql: candidates.map((_, k) => `count(*) FILTER (WHERE ${x} = $c${i}_${k}) AS c${i}_${k}`).join(', ') || undefined,
-      params: Object.fromEntries(candidates.map((v, k) => [`c${i}_${k}`, v])), candidates,
-    };
+    if (!candidates.length) return {};
+    const params = Object.fromEntries(candidates.map((v, k) => [`c${i}_${k}`, v]));
+    return { spec: { expr: `CASE WHEN ${x} IN (${candidates.map((_, k) => `$c${i}_${k}`).join(', ')}) THEN ${x} END` }, params };
   }
   return {};
 }
 
-async function scanTwo(engine: DataEngine, src: ResolvedSource, plans: SecondPlan[], opts: QueryOptions): Promise<Row> {
-  const b = new Binder();
-  const params: Record<string, number | string> = {};
-  const parts: string[] = [];
-  for (const plan of plans) {
-    if (!plan.sql) continue;
-    parts.push(plan.sql);
-    Object.assign(params, plan.params);
-  }
-  const from = fromClause(src, b);
-  const rows = await engine.rows(`SELECT ${parts.join(', ')} FROM ${from}`, { ...b.params, ...params }, opts);
-  return rows[0];
+async function scanTwo(engine: DataEngine, src: ResolvedSource, plans: SecondPlan[], opts: QueryOptions): Promise<(KeyCounts | undefined)[]> {
+  const wanted = plans.filter((p) => p.spec);
+  const params = Object.assign({}, ...wanted.map((p) => p.params ?? {})) as Params;
+  const counts = await groupedCounts(engine, sourceRelation(src), wanted.map((p) => p.spec!), params, opts);
+  return plans.map((p) => (p.spec ? counts[wanted.indexOf(p)] : undefined));
 }
 
-function finishProfile(p: ColumnProfile, plan: SecondPlan, second: Row, first: Row, i: number, top: number): void {
+function finishProfile(p: ColumnProfile, plan: SecondPlan, counted: KeyCounts | undefined, first: Row, i: number, top: number): void {
   if (p.kind === 'numeric' || p.kind === 'temporal') {
     if (plan.bins === undefined || plan.lo === undefined || plan.width === undefined) return;
-    const counts = new Array<number>(plan.bins).fill(0);
-    if (plan.width === 0) counts[0] = p.count;
-    else for (const e of mapEntries(second[`h${i}`])) counts[Number(e.key)] = num(e.value) ?? 0;
+    const counts = plan.width === 0 ? [p.count] : Array.from(counted as Float64Array);
     // The last edge is the maximum itself, not lo + bins × width, which floating point can leave just below it.
     const edge = (k: number) => (k === plan.bins && !plan.perValue ? num(first[`hi${i}`])! : plan.lo! + k * plan.width!);
     const show = (v: number) => (p.kind === 'temporal' ? new Date(Math.floor(v / 1000)).toISOString() : v);
     p.histogram = counts.map((count, k) => ({ lo: show(edge(k)), hi: show(plan.width === 0 ? plan.lo! : edge(k + 1)), count }));
   } else if (p.kind === 'text') {
-    const values: TopValue[] = plan.candidates
-      ? plan.candidates.map((v, k) => ({ value: v, count: num(second[`c${i}_${k}`]) ?? 0 }))
-      : mapEntries(second[`h${i}`]).map((e) => ({ value: e.key, count: num(e.value) ?? 0 }));
+    const values: TopValue[] = counted instanceof Map ? [...counted.values()].map((v) => ({ value: v.value, count: v.count })) : [];
     p.top = values.filter((v) => v.count > 0).sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value))).slice(0, top);
   } else if (p.kind === 'boolean') {
     const t = p.true_count ?? 0;
     p.top = [{ value: true, count: t }, { value: false, count: p.count - t }]
       .filter((v) => v.count > 0).sort((a, b) => b.count - a.count);
   }
-}
-
-function mapEntries(v: Plain | undefined): { key: Plain; value: Plain }[] {
-  return Array.isArray(v) ? (v as { key: Plain; value: Plain }[]) : [];
 }

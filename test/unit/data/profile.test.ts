@@ -127,6 +127,17 @@ describe('profile', () => {
     expect(v.count).toBe(200000);
   });
 
+  test('high-cardinality text: exact counts for the most frequent values', async () => {
+    const engine = await engineFor(ws.dir);
+    // 30,000 distinct ids once each, plus 'hot' ×500, 'warm' ×300 and 'mild' ×200.
+    await engine.rows(`COPY (SELECT 'id' || i AS s FROM range(30000) t(i)
+      UNION ALL SELECT 'hot' FROM range(500) UNION ALL SELECT 'warm' FROM range(300) UNION ALL SELECT 'mild' FROM range(200))
+      TO '${ws.dir}/many.parquet' (FORMAT parquet)`);
+    const p = await profileSource(engine, await source(engine, ws.dir, 'many.parquet'), { top: 3 });
+    expect(p.columns[0].top).toEqual([{ value: 'hot', count: 500 }, { value: 'warm', count: 300 }, { value: 'mild', count: 200 }]);
+    expect(Math.abs(p.columns[0].distinct! - 30003) / 30003).toBeLessThanOrEqual(0.05);
+  });
+
   test('unknown column names come back with a suggestion; results are cached by file stamp', async () => {
     const engine = await engineFor(ws.dir);
     const src = await source(engine, ws.dir, 'people.csv');
