@@ -105,7 +105,7 @@ export async function driftReport(engine: DataEngine, reference: Relation, curre
     wanted.forEach((w, k) => {
       const [rk, ck] = [r[k], c[k]];
       if (rk instanceof Float64Array && ck instanceof Float64Array) { observed.ref.set(w.key, rk); observed.cur.set(w.key, ck); }
-      else if (!(rk instanceof Float64Array) && !(ck instanceof Float64Array)) valueCounts.set(w.plan.index, { ref: rk, cur: ck });
+      else if (rk instanceof Map && ck instanceof Map) valueCounts.set(w.plan.index, { ref: rk, cur: ck });
     });
   };
   await count(plans.flatMap((p): { plan: Plan; key: CountKey }[] => (p.column.numeric
