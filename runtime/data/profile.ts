@@ -42,7 +42,7 @@ export interface ColumnProfile {
   /** Non-null values. */
   count: number;
   nulls: number;
-  /** Exact up to 20,000 distinct values; beyond, estimated from a hash sample (≈0.7% standard error). */
+  /** Exact up to 25,000 distinct values; beyond, estimated from a hash sample (≈0.7% standard error). */
   distinct: number | null;
   min?: number | string | null;
   max?: number | string | null;
@@ -97,7 +97,7 @@ export async function profileSource(engine: DataEngine, src: ResolvedSource, opt
   const first = await readGuarded(engine, src, () => scanOne(engine, src, columns, fraction, opts), opts);
   const rows = num(first.__rows) ?? 0;
   const profiles = columns.map((c, i) => baseProfile(c, i, first, rows));
-  const plans = profiles.map((p, i) => secondScanPlan(p, i, first, bins));
+  const plans = profiles.map((p, i) => secondScanPlan(p, i, first, bins, fraction));
   const second = plans.some((p) => p.spec || p.distinct)
     ? await readGuarded(engine, src, () => scanTwo(engine, src, plans, opts), opts)
     : plans.map(() => ({}));
@@ -124,21 +124,23 @@ async function scanOne(engine: DataEngine, src: ResolvedSource, columns: ColumnI
   const b = new Binder();
   const parts = ['count(*) AS __rows'];
   const frac = fraction < 1 ? b.bind(fraction) : undefined;
+  const sample = frac ? ` FILTER (WHERE __r < ${frac})` : '';
   columns.forEach((c, i) => {
     const x = ident(c.name);
     const kind = kindOf(c.type);
     parts.push(`count(${x}) AS n${i}`);
-    if (kind !== 'boolean' && kind !== 'other') parts.push(`approx_count_distinct(${x}) AS d${i}`);
+    // On the row sample: it only sizes scan two's distinct sample and picks the top-values method.
+    if (kind !== 'boolean' && kind !== 'other') parts.push(`approx_count_distinct(${x})${sample} AS d${i}`);
     if (kind === 'numeric') {
       const d = `CAST(${x} AS DOUBLE)`;
       parts.push(`min(${d}) AS lo${i}`, `max(${d}) AS hi${i}`, `avg(${d}) AS mean${i}`, `stddev_samp(${d}) AS sd${i}`,
-        `approx_quantile(${d}, [0.25, 0.5, 0.75])${frac ? ` FILTER (WHERE __r < ${frac})` : ''} AS q${i}`);
+        `approx_quantile(${d}, [0.25, 0.5, 0.75])${sample} AS q${i}`);
     } else if (kind === 'temporal') {
       parts.push(`${epochUs(`min(${x})`, c.type)} AS lo${i}`, `${epochUs(`max(${x})`, c.type)} AS hi${i}`);
     } else if (kind === 'boolean') {
       parts.push(`count_if(${x}) AS t${i}`);
     } else if (kind === 'text') {
-      parts.push(`approx_top_k(${x}, 10) AS k${i}`);
+      parts.push(`approx_top_k(${x}, 10)${sample} AS k${i}`);
     }
   });
   const from = frac ? `(SELECT *, random() AS __r FROM ${fromClause(src, b)})` : fromClause(src, b);
@@ -187,10 +189,16 @@ interface SecondPlan {
 }
 
 /** Distinct values counted exactly up to this many, sampled by hash beyond (relative error ≈ 1/√ this). */
-const DISTINCT_SAMPLE = 20_000;
+const DISTINCT_SAMPLE = 25_000;
 
-function secondScanPlan(p: ColumnProfile, i: number, first: Row, bins: number): SecondPlan {
-  const plan = histogramPlan(p, i, first, bins);
+/**
+ * `p.distinct` is still the first scan's estimate on the row sample (a `fraction` of the rows): a lower
+ * bound of the true count D, and D ≤ estimate / fraction. Sizing the hash sample from the lower bound
+ * keeps at least DISTINCT_SAMPLE values in it; choosing exact value counts only under the upper bound
+ * keeps a high-cardinality column from being counted value by value.
+ */
+function secondScanPlan(p: ColumnProfile, i: number, first: Row, bins: number, fraction: number): SecondPlan {
+  const plan = histogramPlan(p, i, first, bins, (p.distinct ?? Infinity) / fraction <= EXACT_TOP_LIMIT);
   const exactFromValues = p.kind === 'text' && !plan.params && !!plan.spec;
   if (p.count > 0 && p.kind !== 'boolean' && p.kind !== 'other' && !exactFromValues) {
     // The first scan's HyperLogLog guess only sizes the sample; its own error is too large to report.
@@ -200,7 +208,7 @@ function secondScanPlan(p: ColumnProfile, i: number, first: Row, bins: number): 
   return plan;
 }
 
-function histogramPlan(p: ColumnProfile, i: number, first: Row, bins: number): SecondPlan {
+function histogramPlan(p: ColumnProfile, i: number, first: Row, bins: number, fewValues: boolean): SecondPlan {
   const x = ident(p.name);
   if ((p.kind === 'numeric' || p.kind === 'temporal') && p.count > 0) {
     const lo = num(first[`lo${i}`])!;
@@ -214,7 +222,7 @@ function histogramPlan(p: ColumnProfile, i: number, first: Row, bins: number): S
     return { spec: { expr: binIndex(value, lo, width), bins: n }, lo, width, bins: n, perValue };
   }
   if (p.kind === 'text' && p.count > 0) {
-    if ((p.distinct ?? Infinity) <= EXACT_TOP_LIMIT) return { spec: { expr: x } };
+    if (fewValues) return { spec: { expr: x } };
     // Many values: exact counts of the approximate top candidates only.
     const candidates = ((first[`k${i}`] as string[] | null) ?? []).filter((v) => v !== null);
     if (!candidates.length) return {};
