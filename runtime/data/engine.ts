@@ -47,6 +47,8 @@ export class DataEngine {
   private open = 0;
   private waiting: { resolve: (c: DuckDBConnection) => void; reject: (e: Error) => void; signal?: AbortSignal }[] = [];
   private closed = false;
+  /** Connections running a session right now: close() interrupts them and waits for them to come back. */
+  private readonly busy = new Set<DuckDBConnection>();
 
   private constructor(
     private readonly instance: DuckDBInstance | undefined,
@@ -142,6 +144,10 @@ export class DataEngine {
     }
   }
 
+  /**
+   * Stops everything: queued queries fail, running ones are interrupted, and the database closes when the
+   * last of them has returned its connection (closing it under a running query would crash the process).
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -149,6 +155,12 @@ export class DataEngine {
     this.waiting = [];
     for (const c of this.idle) c.closeSync();
     this.idle = [];
+    for (const c of this.busy) c.interrupt();
+    this.finishClose();
+  }
+
+  private finishClose(): void {
+    if (this.busy.size) return;
     this.instance?.closeSync();
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }
@@ -164,11 +176,11 @@ export class DataEngine {
     if (this.closed) throw new DataError('the data engine was closed', 'cancelled');
     if (signal?.aborted) throw new CancelledError();
     const ready = this.idle.pop();
-    if (ready) return ready;
+    if (ready) return this.mark(ready);
     if (this.open < this.maxConcurrent) {
       this.open++;
       try {
-        return await this.instance.connect();
+        return this.mark(await this.instance.connect());
       } catch (e) {
         this.open--;
         throw fromDuckError(e);
@@ -184,11 +196,25 @@ export class DataEngine {
     });
   }
 
+  private mark(conn: DuckDBConnection): DuckDBConnection {
+    this.busy.add(conn);
+    return conn;
+  }
+
   private release(conn: DuckDBConnection): void {
-    if (this.closed) { conn.closeSync(); return; }
+    if (this.closed) {
+      this.busy.delete(conn);
+      conn.closeSync();
+      this.finishClose();
+      return;
+    }
     const next = this.waiting.shift();
+    // Handed straight to the next waiter, the connection stays busy.
     if (next) next.resolve(conn);
-    else this.idle.push(conn);
+    else {
+      this.busy.delete(conn);
+      this.idle.push(conn);
+    }
   }
 }
 

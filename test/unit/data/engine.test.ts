@@ -110,3 +110,16 @@ describe('connection manager', () => {
     await expect(engine.rows(`SELECT * FROM ${name}`)).rejects.toThrow(/does not exist/);
   });
 });
+
+describe('closing', () => {
+  const ws = workspace();
+
+  test('close() interrupts running queries and closes once they return', async () => {
+    const engine = await DataEngine.open({ roots: [ws.dir], threads: 2 });
+    const running = engine.rows(HEAVY);
+    await new Promise((r) => setImmediate(r));
+    engine.close();
+    await expect(running).rejects.toBeInstanceOf(DataError);
+    await expect(engine.rows('SELECT 1')).rejects.toMatchObject({ code: 'cancelled' });
+  });
+});
