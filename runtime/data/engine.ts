@@ -155,12 +155,19 @@ export class DataEngine {
     this.waiting = [];
     for (const c of this.idle) c.closeSync();
     this.idle = [];
-    for (const c of this.busy) c.interrupt();
+    // Repeated, like an abort: an interrupt that lands just before a query starts is otherwise lost.
+    const interruptAll = () => { for (const c of this.busy) c.interrupt(); };
+    interruptAll();
+    this.closing = setInterval(interruptAll, 20);
+    this.closing.unref();
     this.finishClose();
   }
 
+  private closing: ReturnType<typeof setInterval> | undefined;
+
   private finishClose(): void {
     if (this.busy.size) return;
+    clearInterval(this.closing);
     this.instance?.closeSync();
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }
