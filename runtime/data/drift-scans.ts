@@ -56,9 +56,10 @@ export type CountKey =
 export async function countScan(
   engine: DataEngine, rel: Relation, keys: { column: DriftColumn; key: CountKey }[], opts: QueryOptions,
 ): Promise<KeyCounts[]> {
-  return groupedCounts(engine, rel, keys.map(({ column, key }) => (key.kind === 'bins'
+  const counted = await groupedCounts(engine, rel, keys.map(({ column, key }) => (key.kind === 'bins'
     ? { expr: binIndex(column.value, key.lo, key.width), bins: key.bins }
     : { expr: column.numeric ? column.value : ident(column.col.name) })), {}, opts);
+  return counted.map((c) => c.counts);
 }
 
 /** Exact ECDF comparison over the distinct values of both samples: KS statistic and Wasserstein-1 distance. */

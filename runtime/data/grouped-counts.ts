@@ -6,68 +6,84 @@ import { toPlain, type Plain } from './values.js';
 /** Value counts: JSON of the value → the value and its count. */
 export type Counts = Map<string, { value: Plain; count: number }>;
 
-/** Bin counts (dense, one slot per bin), value counts, or a number of distinct keys, per requested key. */
-export type KeyCounts = Float64Array | Counts | number;
+/** Bin counts (dense, one slot per bin) or value counts, per requested key. */
+export type KeyCounts = Float64Array | Counts;
 
 export interface CountSpec {
   /** SQL for the key of one row; NULL rows are not counted. */
   expr: string;
   /** Bin indexes 0..bins−1 (an index of `bins`, the maximum's, joins the last bin); absent for value counts. */
   bins?: number;
-  /** Only the number of distinct non-null keys is wanted; the key must be a BIGINT (e.g. a hash). */
-  distinct?: boolean;
+  /**
+   * A BIGINT key (see distinctSample) whose distinct non-null values are also counted. It shares the
+   * key's grouping set, (key, sample), so the histogram and the distinct count cost one hash table:
+   * each value has one key, so the distinct samples add up over the keys.
+   */
+  distinct?: string;
+}
+
+export interface Counted {
+  counts: KeyCounts;
+  /** Distinct values of the `distinct` expression (when asked). */
+  distinct?: number;
 }
 
 /**
  * Counts several keys of one relation in a single scan: GROUP BY GROUPING SETS builds one hash table per
- * key, several times faster than DuckDB's histogram() aggregate. Profiles and drift use it for histograms
- * and value counts. Bin indexes of all binned keys come back in one BIGINT column and are read
- * column-wise: the result has a row per occupied bin, tens of thousands of them, and row objects would
- * cost more than the scan.
+ * key, several times faster than DuckDB's histogram() aggregate. Profiles and drift use it for histograms,
+ * value counts and distinct counts. Bin indexes of all binned keys come back in one BIGINT column and are
+ * read column-wise: the result has a row per occupied bin or value, and row objects would cost more than
+ * the scan.
  */
 export async function groupedCounts(
   engine: DataEngine, rel: Relation, specs: CountSpec[], params: Params, opts: QueryOptions,
-): Promise<KeyCounts[]> {
-  const out: KeyCounts[] = specs.map((s) => (s.distinct ? 0 : s.bins !== undefined ? new Float64Array(s.bins) : new Map()));
-  // grouping_id packs one bit per key into a BIGINT: keep each query well below 63 keys.
-  for (let start = 0; start < specs.length; start += 48) {
-    const batch = specs.slice(start, start + 48);
+): Promise<Counted[]> {
+  const out: Counted[] = specs.map((s) => ({ counts: s.bins !== undefined ? new Float64Array(s.bins) : new Map(), distinct: s.distinct ? 0 : undefined }));
+  // grouping_id packs one bit per key column into a BIGINT: keep each query well below 63 columns.
+  for (let start = 0; start < specs.length; start += 24) {
+    const batch = specs.slice(start, start + 24);
     const b = new Binder();
-    const names = batch.map((_, i) => `k${i}`);
-    const of = (pick: (s: CountSpec) => boolean) => names.filter((_, i) => pick(batch[i]));
-    const binNames = of((s) => !s.distinct && s.bins !== undefined);
-    const distinctNames = of((s) => !!s.distinct);
-    const valueNames = of((s) => !s.distinct && s.bins === undefined);
+    const columns: string[] = [];
+    const exprs: string[] = [];
+    const sets = batch.map((s, i) => {
+      columns.push(`k${i}`);
+      exprs.push(`${s.expr} AS k${i}`);
+      if (!s.distinct) return [`k${i}`];
+      columns.push(`d${i}`);
+      exprs.push(`${s.distinct} AS d${i}`);
+      return [`k${i}`, `d${i}`];
+    });
+    const all = 2 ** columns.length - 1;
+    const bit = (name: string) => 2 ** (columns.length - 1 - columns.indexOf(name));
+    const setIds = sets.map((set) => all - set.reduce((sum, c) => sum + bit(c), 0));
+    const binNames = batch.flatMap((s, i) => (s.bins !== undefined ? [`k${i}`] : []));
+    const valueNames = batch.flatMap((s, i) => (s.bins === undefined ? [`k${i}`] : []));
+    const distinctNames = batch.flatMap((s, i) => (s.distinct ? [`d${i}`] : []));
     const coalesced = (list: string[]) => (list.length ? `coalesce(${list.join(', ')})` : 'NULL::BIGINT');
-    const all = 2 ** batch.length - 1;
-    const setId = (name: string) => all - 2 ** (batch.length - 1 - names.indexOf(name));
-    // Distinct-only keys are counted in SQL (one row per set) instead of returning every distinct key.
     const sql = `WITH gs AS (
-        SELECT grouping_id(${names.join(', ')}) AS __g, ${coalesced(binNames)} AS __b, ${coalesced(distinctNames)} AS __d,
-          ${[...valueNames, 'count(*) AS __n'].join(', ')}
-        FROM (SELECT ${batch.map((s, i) => `${s.expr} AS k${i}`).join(', ')} FROM ${rel.sql(b)})
-        GROUP BY GROUPING SETS (${names.map((n) => `(${n})`).join(', ')}))
-      SELECT __g, __b, ${[...valueNames, '__n'].join(', ')} FROM gs ${distinctNames.length ? `WHERE __g NOT IN (${distinctNames.map(setId).join(', ')})` : ''}
-      ${distinctNames.length ? `UNION ALL SELECT __g, NULL, ${[...valueNames.map(() => 'NULL'), 'count(__d)'].join(', ')}
-        FROM gs WHERE __g IN (${distinctNames.map(setId).join(', ')}) GROUP BY __g` : ''}`;
+        SELECT grouping_id(${columns.join(', ')}) AS __g, ${columns.join(', ')}, count(*) AS __n
+        FROM (SELECT ${exprs.join(', ')} FROM ${rel.sql(b)})
+        GROUP BY GROUPING SETS (${sets.map((set) => `(${set.join(', ')})`).join(', ')}))
+      SELECT __g, ${coalesced(binNames)} AS __b, ${[...valueNames, 'sum(__n) AS __n', `count(${coalesced(distinctNames)}) AS __d`].join(', ')}
+      FROM gs GROUP BY ALL`;
     const reader = await engine.reader(sql, { ...b.params, ...params }, opts);
     const cols = reader.getColumnsJS();
     const [g, bin] = [cols[0], cols[1]];
-    const n = cols[cols.length - 1];
+    const n = cols[cols.length - 2];
+    const d = cols[cols.length - 1];
     const valueCol = new Map(valueNames.map((name, j) => [name, cols[2 + j]]));
     for (let row = 0; row < g.length; row++) {
-      // The set of key i leaves every other key ungrouped: all bits but its own (the first key is the highest bit).
-      const i = batch.length - 1 - Math.log2(all - Number(g[row]));
+      const i = setIds.indexOf(Number(g[row]));
       const target = out[start + i];
-      const count = Number(n[row]);
-      if (typeof target === 'number') out[start + i] = count;
-      else if (target instanceof Float64Array) {
+      if (target.distinct !== undefined) target.distinct += Number(d[row]);
+      const counts = target.counts;
+      if (counts instanceof Float64Array) {
         if (bin[row] === null) continue;
-        target[Math.min(target.length - 1, Math.max(0, Number(bin[row])))] += count;
+        counts[Math.min(counts.length - 1, Math.max(0, Number(bin[row])))] += Number(n[row]);
       } else {
         const value = toPlain(valueCol.get(`k${i}`)![row]);
         if (value === null) continue;
-        target.set(JSON.stringify(value), { value, count });
+        counts.set(JSON.stringify(value), { value, count: Number(n[row]) });
       }
     }
   }

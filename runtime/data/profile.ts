@@ -98,7 +98,7 @@ export async function profileSource(engine: DataEngine, src: ResolvedSource, opt
   const rows = num(first.__rows) ?? 0;
   const profiles = columns.map((c, i) => baseProfile(c, i, first, rows));
   const plans = profiles.map((p, i) => secondScanPlan(p, i, first, bins, fraction));
-  const second = plans.some((p) => p.spec || p.distinct)
+  const second = plans.some((p) => p.spec)
     ? await readGuarded(engine, src, () => scanTwo(engine, src, plans, opts), opts)
     : plans.map(() => ({}));
   profiles.forEach((p, i) => finishProfile(p, plans[i], second[i], first, i, top));
@@ -176,10 +176,10 @@ function isoFromUs(v: unknown): string | null {
 }
 
 interface SecondPlan {
-  /** The key scan two counts for this column, or undefined when nothing is left to compute. */
+  /** The key scan two counts for this column (with its distinct sample), or undefined when nothing is left. */
   spec?: CountSpec;
-  /** Distinct values from a hash sample of every `every`-th value (see distinctSample). */
-  distinct?: { spec: CountSpec; every: number };
+  /** The distinct sample keeps values whose hash is divisible by this (see distinctSample). */
+  every?: number;
   params?: Params;
   lo?: number;
   width?: number;
@@ -199,11 +199,11 @@ const DISTINCT_SAMPLE = 25_000;
  */
 function secondScanPlan(p: ColumnProfile, i: number, first: Row, bins: number, fraction: number): SecondPlan {
   const plan = histogramPlan(p, i, first, bins, (p.distinct ?? Infinity) / fraction <= EXACT_TOP_LIMIT);
-  const exactFromValues = p.kind === 'text' && !plan.params && !!plan.spec;
-  if (p.count > 0 && p.kind !== 'boolean' && p.kind !== 'other' && !exactFromValues) {
+  const exactFromValues = p.kind === 'text' && !plan.params;
+  if (plan.spec && !exactFromValues) {
     // The first scan's HyperLogLog guess only sizes the sample; its own error is too large to report.
-    const every = Math.max(1, Math.floor((p.distinct ?? 0) / DISTINCT_SAMPLE));
-    plan.distinct = { spec: { expr: distinctSample(ident(p.name), every), distinct: true }, every };
+    plan.every = Math.max(1, Math.floor((p.distinct ?? 0) / DISTINCT_SAMPLE));
+    plan.spec.distinct = distinctSample(ident(p.name), plan.every);
   }
   return plan;
 }
@@ -238,17 +238,13 @@ interface Counted {
 }
 
 async function scanTwo(engine: DataEngine, src: ResolvedSource, plans: SecondPlan[], opts: QueryOptions): Promise<Counted[]> {
-  const specs: CountSpec[] = [];
-  const at = plans.map((p) => ({
-    main: p.spec ? specs.push(p.spec) - 1 : -1,
-    distinct: p.distinct ? specs.push(p.distinct.spec) - 1 : -1,
-  }));
-  const params = Object.assign({}, ...plans.map((p) => p.params ?? {})) as Params;
-  const counts = await groupedCounts(engine, sourceRelation(src), specs, params, opts);
-  return at.map((a, i) => ({
-    main: a.main < 0 ? undefined : counts[a.main],
-    distinct: a.distinct < 0 ? undefined : (counts[a.distinct] as number) * plans[i].distinct!.every,
-  }));
+  const wanted = plans.filter((p) => p.spec);
+  const params = Object.assign({}, ...wanted.map((p) => p.params ?? {})) as Params;
+  const counted = await groupedCounts(engine, sourceRelation(src), wanted.map((p) => p.spec!), params, opts);
+  return plans.map((p) => {
+    const c = p.spec ? counted[wanted.indexOf(p)] : undefined;
+    return { main: c?.counts, distinct: c?.distinct === undefined ? undefined : c.distinct * (p.every ?? 1) };
+  });
 }
 
 function finishProfile(p: ColumnProfile, plan: SecondPlan, c: Counted, first: Row, i: number, top: number): void {
