@@ -15,7 +15,7 @@ export interface CountSpec {
   /** Bin indexes 0..bins−1 (an index of `bins`, the maximum's, joins the last bin); absent for value counts. */
   bins?: number;
   /**
-   * A BIGINT key (see distinctSample) whose distinct non-null values are also counted. It shares the
+   * A UBIGINT key (a hash, see distinctSample) whose distinct non-null values are also counted. It shares the
    * key's grouping set, (key, sample), so the histogram and the distinct count cost one hash table:
    * each value has one key, so the distinct samples add up over the keys.
    */
@@ -98,8 +98,7 @@ export async function groupedCounts(
  */
 export function distinctSample(x: string, every: number): string {
   const keep = every > 1 ? ` AND hash(${x}) % ${Math.floor(every)} = 0` : '';
-  // hash() is a UBIGINT; one bit less fits a BIGINT.
-  return `CASE WHEN ${x} IS NOT NULL${keep} THEN CAST(hash(${x}) >> 1 AS BIGINT) END`;
+  return `CASE WHEN ${x} IS NOT NULL${keep} THEN hash(${x}) END`;
 }
 
 /**

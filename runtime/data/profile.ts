@@ -132,8 +132,9 @@ async function scanOne(engine: DataEngine, src: ResolvedSource, columns: ColumnI
     // On the row sample: it only sizes scan two's distinct sample and picks the top-values method.
     if (kind !== 'boolean' && kind !== 'other') parts.push(`approx_count_distinct(${x})${sample} AS d${i}`);
     if (kind === 'numeric') {
+      // On the column's own type: casting every value to DOUBLE first cost more than the aggregates.
       const d = `CAST(${x} AS DOUBLE)`;
-      parts.push(`min(${d}) AS lo${i}`, `max(${d}) AS hi${i}`, `avg(${d}) AS mean${i}`, `stddev_samp(${d}) AS sd${i}`,
+      parts.push(`min(${x}) AS lo${i}`, `max(${x}) AS hi${i}`, `avg(${x}) AS mean${i}`, `stddev_samp(${x}) AS sd${i}`,
         `approx_quantile(${d}, [0.25, 0.5, 0.75])${sample} AS q${i}`);
     } else if (kind === 'temporal') {
       parts.push(`${epochUs(`min(${x})`, c.type)} AS lo${i}`, `${epochUs(`max(${x})`, c.type)} AS hi${i}`);
