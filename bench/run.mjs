@@ -1,7 +1,8 @@
 // Runs a TypeScript benchmark: `node bench/run.mjs language` bundles bench/language.bench.ts and runs it.
+// Options after the names go to each benchmark: `node bench/run.mjs data --scale 0.1`.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Names come first; everything from the first --option on goes to each benchmark.
@@ -13,10 +14,9 @@ if (!names.length) {
   console.error('usage: node bench/run.mjs NAME... [--options for the benchmarks]   (bench/NAME.bench.ts)');
   process.exit(2);
 }
-// Inside the repository, so that Node's ES-module resolution finds node_modules for the externals
-// (NODE_PATH is ignored by `import`); bench/.data/ is ignored by git.
-mkdirSync(join('bench', '.data'), { recursive: true });
-const dir = mkdtempSync(join('bench', '.data', 'build-'));
+// Inside node_modules so that external packages resolve from the bundle (ES modules ignore NODE_PATH).
+const dir = join(process.cwd(), 'node_modules', '.cache', 'mlpipe-bench');
+mkdirSync(dir, { recursive: true });
 let failed = false;
 for (const name of names) {
   const outfile = join(dir, `${name}.mjs`);
@@ -25,10 +25,8 @@ for (const name of names) {
     external: ['@duckdb/*', 'onnxruntime-node', 'ssh2', 'cpu-features', 'playwright-core'], logLevel: 'warning',
     // Bundled CommonJS dependencies call require(); give the ES module one.
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
-    nodePaths: [join(process.cwd(), 'node_modules')],
   });
-  const r = spawnSync(process.execPath, ['--expose-gc', outfile, ...options], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') } });
+  const r = spawnSync(process.execPath, ['--expose-gc', outfile, ...options], { stdio: 'inherit' });
   failed ||= r.status !== 0;
 }
-rmSync(dir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

@@ -1,5 +1,5 @@
 import type { AstNode } from 'langium';
-import { GrammarUtils } from 'langium';
+import { GrammarUtils, type CompositeCstNode } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
 import * as ast from '../generated/ast.js';
 import type { NodeKind } from '../model/pipeline-model.js';
@@ -51,7 +51,22 @@ export function propertyRange(node: AstNode, property: string, index?: number): 
 }
 
 export function nameRange(node: AstNode): Range {
-  return propertyRange(node, 'name');
+  const name = (node as { name?: unknown }).name;
+  return typeof name === 'string' ? childRange(node, name) ?? propertyRange(node, 'name') : propertyRange(node, 'name');
+}
+
+/**
+ * Range of the first direct CST child with this text. The header of a block is `keyword name ...`, so
+ * this finds a name without Langium's grammar lookups, which cost more than the rest of the
+ * symbol table on large files.
+ */
+export function childRange(node: AstNode, text: string): Range | undefined {
+  const cst = node.$cstNode;
+  if (!cst || !('content' in cst)) return undefined;
+  for (const child of (cst as CompositeCstNode).content) {
+    if (!child.hidden && child.text === text && child.astNode === node) return child.range;
+  }
+  return undefined;
 }
 
 /** The pipeline's members and the file's top-level targets, in file order. */

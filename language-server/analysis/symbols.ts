@@ -1,9 +1,9 @@
-import { GrammarUtils, type AstNode } from 'langium';
+import { CstUtils, type AstNode, type CstNode } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
 import * as ast from '../generated/ast.js';
 import type { NodeKind } from '../model/pipeline-model.js';
 import { propertySpec, type RefKind } from '../schema/property-schema.js';
-import { allTargets, blockKind, findProp, isBlock, nameRange, propertyRange, rangeOf, specOf, type AnyBlock, type Block } from './blocks.js';
+import { allTargets, blockKind, childRange, findProp, isBlock, nameRange, propertyRange, rangeOf, specOf, type AnyBlock, type Block } from './blocks.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 
 export type DeclKind = 'param' | NodeKind | 'target' | 'output' | 'feature_column';
@@ -89,6 +89,29 @@ export class SymbolTable {
     yield* this.children.values();
   }
 
+  /**
+   * Block-to-block dependencies: `to` reads `from` through some reference in its body. Derived from
+   * the references, so checks need not build the full model.
+   */
+  dependencies(): { from: string; to: string }[] {
+    const seen = new Set<string>();
+    const out: { from: string; to: string }[] = [];
+    for (const r of this.references) {
+      const from = r.head;
+      if (!from || from.kind === 'param' || from.kind === 'target') continue;
+      const owner = enclosingBlock(r.ref);
+      if (!owner || ast.isParam(owner) || ast.isTarget(owner) || !owner.name || owner.name === from.name) continue;
+      // An expectation's `in other.column` checks values; it does not order the pipeline.
+      if (ast.isSource(owner)) continue;
+      const key = `${from.name}\0${owner.name}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push({ from: from.name, to: owner.name });
+      }
+    }
+    return out;
+  }
+
   referencesTo(decl: Declaration): Reference[] {
     return this.references.filter((r) => r.segments.some((s) => s.target === decl));
   }
@@ -152,7 +175,7 @@ export class SymbolTable {
     const outputs = findProp(step, 'outputs')?.value;
     if (!ast.isMapValue(outputs)) return;
     for (const e of outputs.entries) {
-      this.add(this.children, { kind: 'output', name: e.key, qualifiedName: `${step.name}.${e.key}`, node: e, nameRange: propertyRange(e, 'key'), parent: decl });
+      this.add(this.children, { kind: 'output', name: e.key, qualifiedName: `${step.name}.${e.key}`, node: e, nameRange: childRange(e, e.key) ?? propertyRange(e, 'key'), parent: decl });
     }
   }
 
@@ -228,9 +251,15 @@ export class SymbolTable {
     this.references.push(reference);
   }
 
+  /** `a.b@c`: the tokens are name, '.', name, '@', alias; segments are the names before '@'. */
   private segmentsOf(ref: ast.Ref): RefSegment[] {
-    const nodes = ref.$cstNode ? GrammarUtils.findNodesForProperty(ref.$cstNode, 'path') : [];
-    return ref.path.map((text, i) => ({ text, range: nodes[i]?.range ?? rangeOf(ref) }));
+    const nodes: CstNode[] = [];
+    for (const leaf of ref.$cstNode ? CstUtils.flattenCst(ref.$cstNode) : []) {
+      if (leaf.hidden || leaf.text === '.' || leaf.text === '*') continue;
+      if (leaf.text === '@') break;
+      nodes.push(leaf);
+    }
+    return ref.path.map((text, i) => ({ text, range: nodes[i]?.text === text ? nodes[i].range : rangeOf(ref) }));
   }
 
   private resolveNodeRef(ref: ast.Ref, kinds: readonly RefKind[]): void {

@@ -3,6 +3,7 @@ import type { LangiumServices } from 'langium/lsp';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import { analyzeDocument } from '../analysis/analysis.js';
 import { rangeOf } from '../analysis/blocks.js';
+import { insertPropertyEdit, removeNodeEdit } from '../edits/text-edits.js';
 import { contains } from './locate.js';
 import { Codes, type DiagnosticData } from '../validation/codes.js';
 
@@ -48,40 +49,13 @@ export class MLPipeCodeActionProvider {
 
   private insertProperty(document: LangiumDocument, d: Diagnostic, key: string, example: string): TextEdit | undefined {
     const block = this.blockAt(document, d);
-    const cst = block?.$cstNode;
-    if (!block || !cst) return undefined;
-    const text = document.textDocument;
-    const close = cst.range.end; // the closing brace ends the block
-    const headerLine = text.getText({ start: { line: cst.range.start.line, character: 0 }, end: cst.range.start });
-    const indent = /^\s*/.exec(headerLine)![0];
-    const inner = `${indent}  `;
-    const exampleLines = example.split('\n').map((l, i) => (i === 0 ? l : `${inner}${l}`)).join('\n');
-    const closeLinePrefix = text.getText({ start: { line: close.line, character: 0 }, end: { line: close.line, character: close.character - 1 } });
-    if (/^\s*$/.test(closeLinePrefix) && close.line > cst.range.start.line) {
-      // `}` on its own line: add a line above it.
-      return { range: { start: { line: close.line, character: 0 }, end: { line: close.line, character: 0 } }, newText: `${inner}${key} ${exampleLines}\n` };
-    }
-    // `{ }` or `{}` on the header line: open it up.
-    const bracePos = { line: close.line, character: close.character - 1 };
-    const before = text.getText({ start: { line: close.line, character: 0 }, end: bracePos }).replace(/\s*$/, '');
-    return {
-      range: { start: { line: close.line, character: before.length }, end: bracePos },
-      newText: `\n${inner}${key} ${exampleLines}\n${indent}`,
-    };
+    if (!block?.$cstNode) return undefined;
+    const indentUnit = /\n([ \t]+)\S/.exec(document.textDocument.getText())?.[1] ?? '  ';
+    return insertPropertyEdit(document.textDocument, block, indentUnit, `${key} ${example}`);
   }
 
   private removeDeclaration(document: LangiumDocument, d: Diagnostic): TextEdit | undefined {
     const node = this.blockAt(document, d);
-    if (!node?.$cstNode) return undefined;
-    const r = node.$cstNode.range;
-    const text = document.textDocument;
-    const lineText = (line: number) => text.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
-    const before = text.getText({ start: { line: r.start.line, character: 0 }, end: r.start });
-    const after = lineText(r.end.line).slice(r.end.character);
-    // Whole lines when the declaration has them to itself, else just its text.
-    if (/^\s*$/.test(before) && /^\s*$/.test(after)) {
-      return { range: { start: { line: r.start.line, character: 0 }, end: { line: r.end.line + 1, character: 0 } }, newText: '' };
-    }
-    return { range: r, newText: '' };
+    return node?.$cstNode ? removeNodeEdit(document.textDocument, node) : undefined;
   }
 }

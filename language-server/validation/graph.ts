@@ -1,7 +1,5 @@
-import type { PipelineModel } from '../model/pipeline-model.js';
-
-/** Elementary cycles reported once each (Tarjan's strongly connected components). */
-export function findCycles(model: Pick<PipelineModel, 'nodes' | 'edges'>): string[][] {
+/** One cycle per strongly connected component (Tarjan), in the order of a path through it. */
+export function findCycles(model: { nodes: { id: string }[]; edges: { from: string; to: string }[] }): string[][] {
   const succ = new Map<string, string[]>(model.nodes.map((n) => [n.id, []]));
   for (const e of model.edges) succ.get(e.from)?.push(e.to);
   let index = 0;

@@ -6,7 +6,7 @@ import { analyze } from '../analysis/analysis.js';
 import { isBlock, propertyRange, specOf, type AnyBlock } from '../analysis/blocks.js';
 import { didYouMean, suggest } from '../analysis/did-you-mean.js';
 import { enclosingBlock, type SymbolTable } from '../analysis/symbols.js';
-import { PARAM_TYPES, STEP_KINDS, TARGET_KINDS, type ParamType, type PipelineModel } from '../model/pipeline-model.js';
+import { PARAM_TYPES, STEP_KINDS, TARGET_KINDS, type ParamType } from '../model/pipeline-model.js';
 import { COLUMN_TYPES, propertySpec } from '../schema/property-schema.js';
 import { Codes, type Code, type DiagnosticData } from './codes.js';
 import { checkValue, describeValue } from './value-checks.js';
@@ -19,7 +19,7 @@ type Severity = 'error' | 'warning' | 'info' | 'hint';
 /** All semantic checks of a document, run once per build on the root node. */
 export class MLPipeValidator {
   checkDocument(doc: ast.Document, accept: ValidationAcceptor): void {
-    const { symbols, model } = analyze(doc);
+    const { symbols } = analyze(doc);
     const report = (severity: Severity, code: Code, message: string, node: AstNode, where: { range?: Range; property?: string; data?: Partial<DiagnosticData>; unnecessary?: boolean } = {}) => {
       accept(severity, message, {
         node, code, range: where.range, property: where.property, data: { code, ...where.data },
@@ -33,7 +33,7 @@ export class MLPipeValidator {
       this.checkBlock(b, symbols, report);
     }
     for (const s of doc.pipelines[0]?.members.filter(ast.isSource) ?? []) this.checkExpectations(s, report);
-    this.checkGraph(model, symbols, report);
+    this.checkGraph(symbols, report);
   }
 
   private checkStructure(doc: ast.Document, report: Reporter): void {
@@ -185,8 +185,9 @@ export class MLPipeValidator {
     }
   }
 
-  private checkGraph(model: PipelineModel, symbols: SymbolTable, report: Reporter): void {
-    for (const cycle of findCycles(model)) {
+  private checkGraph(symbols: SymbolTable, report: Reporter): void {
+    const nodes = [...symbols.members.values()].filter((d) => d.kind !== 'param').map((d) => ({ id: d.name }));
+    for (const cycle of findCycles({ nodes, edges: symbols.dependencies() })) {
       const decl = symbols.members.get(cycle[0]);
       if (decl) report('error', Codes.dependencyCycle, `dependency cycle: ${[...cycle, cycle[0]].join(' → ')}`, decl.node, { range: decl.nameRange });
     }
@@ -204,10 +205,9 @@ export class MLPipeValidator {
       if (d.kind === 'param') report('warning', Codes.unusedParam, `param '${d.name}' is not used`, d.node, { range: d.nameRange, unnecessary: true });
     }
     // A view without an event time cannot be joined point-in-time: every row would be "current".
-    const views = new Map(model.nodes.filter((n) => n.kind === 'features').map((n) => [n.id, n]));
     for (const r of symbols.references) {
-      const v = r.head?.kind === 'features' ? views.get(r.head.name) : undefined;
-      if (!v || v.kind !== 'features' || v.timestamp || !Array.isArray(r.expected) || !r.expected.includes('feature_column')) continue;
+      const v = r.head?.kind === 'features' ? r.head.node as ast.FeatureView : undefined;
+      if (!v || v.props.some((p) => p.key === 'timestamp') || !Array.isArray(r.expected) || !r.expected.includes('feature_column')) continue;
       report('warning', Codes.leakageRisk, `feature view '${v.name}' has no timestamp, so the point-in-time join cannot exclude rows from after the label time (leakage risk); add 'timestamp <column>' to it`, r.ref, { range: r.segments[0].range });
     }
   }
