@@ -94,6 +94,8 @@ async function compare(ours: () => Promise<unknown>, reference: () => Promise<un
   }
   const round = (x: number) => Math.round(x);
   return {
+    // The process's peak so far: shows which figure sets the peak-memory figure.
+    max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     ours: median(wall.ours), ref: median(wall.ref),
     cpu: { ours_ms: round(median(cpu.ours)), reference_ms: round(median(cpu.ref)), ratio: Math.round((median(cpu.ours) / median(cpu.ref)) * 100) / 100 },
   };
@@ -107,7 +109,7 @@ async function profileFigure(): Promise<void> {
   );
   report({
     bench: 'data', metric: `profile ${WIDE.toLocaleString('en-US')} rows × 8 columns (stats, quartiles, histograms, top values)`, unit: 'ms',
-    value: t.ours, reference: { what: "DuckDB's SUMMARIZE of the same Parquet file", value: t.ref }, target: 'ratio ≤ 0.7', cpu: t.cpu,
+    value: t.ours, reference: { what: "DuckDB's SUMMARIZE of the same Parquet file", value: t.ref }, target: 'ratio ≤ 0.7', cpu: t.cpu, max_rss_mb: t.max_rss_mb,
   });
 }
 
@@ -132,17 +134,17 @@ async function pitFigures(): Promise<void> {
   const fast = await compare(() => pointInTimeJoin(engine, spec(false), { limit: 0 }), bare);
   report({
     bench: 'data', metric: `point-in-time join ${size} (TTL, nulls, stats, labels with future rows)`, unit: 'ms', value: fast.ours,
-    reference: { what, value: fast.ref }, target: 'ratio ≤ 1.3', cpu: fast.cpu,
+    reference: { what, value: fast.ref }, target: 'ratio ≤ 1.3', cpu: fast.cpu, max_rss_mb: fast.max_rss_mb,
   });
   const exact = await compare(() => pointInTimeJoin(engine, spec(false), { limit: 0, exactLeakage: true }), bare);
   report({
     bench: 'data', metric: `point-in-time join ${size}, exact count of excluded future rows (--exact-leakage; automatic up to 2M feature rows)`,
-    unit: 'ms', value: exact.ours, reference: { what, value: exact.ref }, target: 'informational', cpu: exact.cpu,
+    unit: 'ms', value: exact.ours, reference: { what, value: exact.ref }, target: 'informational', cpu: exact.cpu, max_rss_mb: exact.max_rss_mb,
   });
   const created = await compare(() => pointInTimeJoin(engine, spec(true), { limit: 0, exactLeakage: false }), bare);
   report({
     bench: 'data', metric: `point-in-time join ${size}, ties broken by created timestamp`, unit: 'ms', value: created.ours,
-    reference: { what, value: created.ref }, target: 'informational', cpu: created.cpu,
+    reference: { what, value: created.ref }, target: 'informational', cpu: created.cpu, max_rss_mb: created.max_rss_mb,
   });
 }
 
@@ -164,7 +166,7 @@ async function driftFigure(): Promise<void> {
   }, () => engine.rows(psiSql));
   report({
     bench: 'data', metric: `drift 8 columns, ${DRIFT.toLocaleString('en-US')} vs ${DRIFT.toLocaleString('en-US')} rows (Evidently's default tests)`, unit: 'ms',
-    value: t.ours, reference: { what: 'single-column PSI SQL query (10 bins)', value: t.ref }, target: 'ratio ≤ 12', cpu: t.cpu, methods,
+    value: t.ours, reference: { what: 'single-column PSI SQL query (10 bins)', value: t.ref }, target: 'ratio ≤ 12', cpu: t.cpu, max_rss_mb: t.max_rss_mb, methods,
   });
 }
 

@@ -118,6 +118,8 @@ export async function pointInTimeJoin(engine: DataEngine, spec: PitSpec, opts: P
   }, opts);
 }
 
+const TWO_64 = '18446744073709551616';
+
 /** Feature rows up to which the exact leakage count is on by default (it costs a second sort of each view). */
 export const EXACT_LEAKAGE_ROWS = 2_000_000;
 
@@ -201,12 +203,17 @@ function pitSelect(spec: PitSpec, checked: Checked, b: Binder, exact: boolean): 
   const joins: string[] = [];
   spec.views.forEach((v, i) => {
     const keys = v.entity.map((e, k) => `${key(ident(e), k)} AS __k${k}`).join(', ');
-    // With a created column, event and created times are compared together as a struct, whose fields must
-    // have one type on both sides: cast them all.
+    // With a created column the ASOF key is the pair (event time, created). For timestamps it is packed
+    // into one HUGEINT, event µs × 2⁶⁴ + created µs (offset to be ≥ 0): half the memory and time of a
+    // struct key. Numbers fall back to a struct, whose fields must have one type on both sides.
+    const packed = !!v.created && temporal;
     const t = v.created ? cast : time;
     const feats = v.features.map((f, j) => `${ident(f.column)} AS __f${j}`).join(', ');
-    const base = `SELECT ${keys}, ${t(ident(v.timestamp))} AS __ts${v.created ? `, coalesce(${cast(ident(v.created))}, ${bottom}) AS __cr` : ''}${feats ? `, ${feats}` : ''}
-      FROM ${v.relation.sql(b)}`;
+    const createdCol = !v.created ? ''
+      : packed ? `, coalesce(epoch_us(${cast(ident(v.created))}), ${-(2 ** 62)}) + ${2 ** 62} AS __cr`
+      : `, coalesce(${cast(ident(v.created))}, ${bottom}) AS __cr`;
+    const base = `SELECT *${packed ? `, CAST(epoch_us(__ts) AS HUGEINT) * ${TWO_64} + __cr AS __key` : ''}
+      FROM (SELECT ${keys}, ${t(ident(v.timestamp))} AS __ts${createdCol}${feats ? `, ${feats}` : ''} FROM ${v.relation.sql(b)})`;
     const partition = v.entity.map((_, k) => `__k${k}`).join(', ');
     // Exact leakage: for each row, the rows of its entity at or before it in (event time, created) order,
     // peers included; a label's future rows are then the entity's rows minus its match's rank.
@@ -217,10 +224,12 @@ function pitSelect(spec: PitSpec, checked: Checked, b: Binder, exact: boolean): 
     ctes.push(`__m${i} AS (SELECT ${partition}, ${exact ? 'count(__ts)' : 'NULL::BIGINT'} AS __cnt, max(__ts) AS __max FROM __v${i} GROUP BY ${partition})`);
     const on = (alias: string) => v.entity.map((_, k) => `${labelKey(k)} = ${alias}.__k${k}`).join(' AND ');
     // ASOF takes the greatest right-hand value ≤ the left one: the latest row at or before the label time,
-    // or with a created column the greatest (event time, created) pair.
-    const ineq = v.created
-      ? `{'t': ${cast(labelTime)}, 'c': ${top}} >= {'t': v${i}.__ts, 'c': v${i}.__cr}`
-      : `${labelTime} >= v${i}.__ts`;
+    // or the greatest (event time, created) pair, the label side pairing its time with the largest created.
+    const ineq = packed
+      ? `CAST(epoch_us(${cast(labelTime)}) AS HUGEINT) * ${TWO_64} + ${TWO_64} - 1 >= v${i}.__key`
+      : v.created
+        ? `{'t': ${cast(labelTime)}, 'c': ${top}} >= {'t': v${i}.__ts, 'c': v${i}.__cr}`
+        : `${labelTime} >= v${i}.__ts`;
     joins.push(`ASOF LEFT JOIN __v${i} v${i} ON ${on(`v${i}`)} AND ${ineq}`);
     joins.push(`LEFT JOIN __m${i} m${i} ON ${on(`m${i}`)}`);
     const alive = v.ttlMs !== undefined

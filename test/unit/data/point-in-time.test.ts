@@ -119,6 +119,13 @@ describe('point-in-time join, by hand', () => {
       views: [{ ...view, relation: sourceRelation(await source(engine, ws.dir, 'd/n-feats.csv')), timestamp: 'step' }],
     });
     expect(numbered.rows.map((r) => r.score)).toEqual([null, 8]);
+    // Numbers with a created column (the struct-key path): the tie at step 20.5 goes to the later created.
+    ws.write('d/n-feats-created.csv', csv(['cid', 'step', 'made', 'score'], [[1, 20.5, 2, 9], [1, 20.5, 1, 8], [1, 10, 5, 7]]));
+    const tied = await pointInTimeJoin(engine, {
+      labels: sourceRelation(await source(engine, ws.dir, 'd/n-labels.csv')), entity: ['cid'], labelTime: 'step',
+      views: [{ ...view, relation: sourceRelation(await source(engine, ws.dir, 'd/n-feats-created.csv')), timestamp: 'step', created: 'made' }],
+    });
+    expect(tied.rows.map((r) => r.score)).toEqual([null, 9]);
   });
 
   test('bad specs: an unknown column (did you mean) and a label time that is not a time', async () => {
