@@ -64,6 +64,7 @@ export class DataEngine {
     if (options.untrusted) return new DataEngine(undefined, roots, true, maxConcurrent, undefined);
     // Spill files go to a private folder inside the sandbox, so big joins degrade instead of failing.
     const tempDir = mkdtempSync(join(tmpdir(), 'mlpipe-duckdb-'));
+    removeAtExit(tempDir);
     const threads = options.threads ?? Math.max(1, Math.min(4, cpus().length));
     const instance = await DuckDBInstance.create(':memory:', {
       threads: String(threads),
@@ -169,7 +170,10 @@ export class DataEngine {
     if (this.busy.size) return;
     clearInterval(this.closing);
     this.instance?.closeSync();
-    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+    if (this.tempDir) {
+      rmSync(this.tempDir, { recursive: true, force: true });
+      tempDirs.delete(this.tempDir);
+    }
   }
 
   /** Throws the 'untrusted' error; for entry points that would otherwise turn it into per-item problems. */
@@ -226,6 +230,15 @@ export class DataEngine {
 }
 
 let tempCounter = 0;
+
+/** Spill folders of engines still open when the process exits (a crash, a forgotten close()) go too. */
+const tempDirs = new Set<string>();
+let exitHook = false;
+function removeAtExit(dir: string): void {
+  if (!exitHook) process.once('exit', () => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
+  exitHook = true;
+  tempDirs.add(dir);
+}
 
 /** Rows of a reader as plain JSON-friendly objects. */
 export function rowsOf(reader: DuckDBResultReader): Row[] {

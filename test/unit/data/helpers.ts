@@ -20,10 +20,14 @@ export function workspace(): { dir: string; write: (rel: string, text: string) =
   };
 }
 
+const engines: DataEngine[] = [];
+// Registered when the test file imports this module: hooks added from inside a running test are ignored.
+afterAll(() => { for (const e of engines.splice(0)) e.close(); });
+
 /** A sandboxed engine on `dir`, closed after the test file. */
 export async function engineFor(dir: string, extra: Partial<EngineOptions> = {}): Promise<DataEngine> {
   const engine = await DataEngine.open({ roots: [dir], threads: 2, ...extra });
-  afterAll(() => engine.close());
+  engines.push(engine);
   return engine;
 }
 
