@@ -21,7 +21,9 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['vscode'] },
-  { ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' } },
+  // DuckDB's native binding (a .node file chosen per platform at run time) cannot be bundled: it is loaded
+  // from node_modules, so packaging must ship @duckdb/node-api and its platform package.
+  { ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['@duckdb/node-api'] },
   // Extension-host tests: index.cjs (the Mocha `run()` entry VS Code loads) finds the *.test.cjs beside it.
   // mocha stays external: it loads test files with require(), which must be the real Node require.
   {

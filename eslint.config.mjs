@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'language-server/generated/**', '.cache/**', 'artifacts/**', 'samples/**/data/**', '**/*.cjs', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'language-server/generated/**', '.cache/**', 'artifacts/**', 'samples/**/data/**', 'bench/.data/**', '**/*.cjs', 'coverage/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
+import { checkCommand } from './check-command.js';
+import { driftCommand } from './drift-command.js';
+import { featuresCommand } from './features-command.js';
 import { fmtCommand } from './fmt-command.js';
 import { graphCommand } from './graph-command.js';
 import { processIo, UsageError, type Io } from './output.js';
+import { profileCommand } from './profile-command.js';
 import { validateCommand } from './validate-command.js';
 
 export const USAGE = `Usage: mlpipe <command> [options]
@@ -10,8 +14,21 @@ Commands:
   validate FILE... [--json]        check .mlpipe files; exit 1 on errors
   fmt FILE [--check|--write]       print the canonical layout; --check exits 1 if it differs
   graph FILE [--json]              the pipeline's nodes and edges
+  profile PATH_OR_GLOB [--json] [--columns a,b] [--sample-out F.arrow] [--sample-rows N]
+                                   column statistics, histograms and top values of a data file
+  check FILE [--json] [--source S] evaluate the sources' expectations; exit 1 when an error one fails
+  features FILE TRAINING_SET [--limit N] [--json] [--out F.parquet] [--exact-leakage]
+  features --labels P --features P --entity C[,C] --label-time C --feature-time C
+           [--created C] [--ttl 48h] [--limit N] [--json|--out F] [--exact-leakage]
+                                   point-in-time join of labels and features (no leakage)
+  drift --reference P --current P [--columns a,b] [--method M] [--json]
+                                   per-column drift tests; exit 1 when the dataset drifted
 
 Exit codes: 0 ok, 1 problems found, 2 usage or I/O error.`;
+
+const DATA_COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  profile: profileCommand, check: checkCommand, features: featuresCommand, drift: driftCommand,
+};
 
 /** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
@@ -21,6 +38,9 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       io.out(USAGE);
       return command ? 0 : 2;
     }
+    // The data commands take their own options.
+    const data = DATA_COMMANDS[command];
+    if (data) return await data(rest, io);
     const { values, positionals } = parseArgs({
       args: rest, allowPositionals: true, strict: true,
       options: { json: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, write: { type: 'boolean', default: false } },
