@@ -21,9 +21,10 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['vscode'] },
-  // DuckDB's native binding (a .node file chosen per platform at run time) cannot be bundled: it is loaded
-  // from node_modules, so packaging must ship @duckdb/node-api and its platform package.
-  { ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['@duckdb/node-api'] },
+  // DuckDB's and onnxruntime's native bindings (.node files chosen per platform at run time) cannot be
+  // bundled: they load from node_modules, so packaging must ship @duckdb/node-api (and its platform
+  // package) and onnxruntime-node (its linux-x64 part is enough for that platform's package).
+  { ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['@duckdb/node-api', 'onnxruntime-node'] },
   // Extension-host tests: index.cjs (the Mocha `run()` entry VS Code loads) finds the *.test.cjs beside it.
   // mocha stays external: it loads test files with require(), which must be the real Node require.
   {

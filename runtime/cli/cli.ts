@@ -5,6 +5,7 @@ import { featuresCommand } from './features-command.js';
 import { fmtCommand } from './fmt-command.js';
 import { graphCommand } from './graph-command.js';
 import { processIo, UsageError, type Io } from './output.js';
+import { runCommand } from './run-command.js';
 import { profileCommand } from './profile-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -28,6 +29,9 @@ Exit codes: 0 ok, 1 problems found, 2 usage or I/O error.`;
 
 const DATA_COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   profile: profileCommand, check: checkCommand, features: featuresCommand, drift: driftCommand,
+  run: (a, io) => runCommand('run', a, io),
+  plan: (a, io) => runCommand('plan', a, io),
+  train: (a, io) => runCommand('train', a, io),
 };
 
 /** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */

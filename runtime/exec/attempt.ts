@@ -1,0 +1,210 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { PipelineModel, Scalar } from '../../language-server/model/pipeline-model.js';
+import { DataError } from '../data/errors.js';
+import type { Registry } from '../registry/registry.js';
+import type { CacheEntry, KeyComponents, OutputRecord, StepCache } from '../store/cache.js';
+import type { FileHasher } from '../store/hashing.js';
+import type { Workspace } from '../store/workspace.js';
+import type { RunRecorder } from '../tracking/recorder.js';
+import { reasonsText, type FailureReason, type MetricPoint, type RerunReason, type RunEventInput } from './events.js';
+import { outputsOf } from './executor.js';
+import { isProcessKind, type ExecNode } from './graph.js';
+import { IN_PROCESS } from './kinds/index.js';
+import { launchSpec } from './kinds/process.js';
+import type { Masker } from './masking.js';
+import type { RunData } from './run-data.js';
+import type { SpoolFiles, StepRunner } from './runner.js';
+import { SinkReader } from './sink.js';
+import { StepFailure, type KindResult, type ResolvedInput, type StepContext } from './step-context.js';
+import { formatDuration } from '../../language-server/analysis/units.js';
+
+/** What every attempt of a run shares. */
+export interface AttemptEnv {
+  runId: string;
+  workspace: Workspace;
+  file: string;
+  baseDir: string;
+  params: Record<string, Scalar>;
+  model: PipelineModel;
+  tmpRoot: string;
+  data: RunData;
+  registry: Registry;
+  cache: StepCache;
+  hasher: FileHasher;
+  masker: Masker;
+  recorder: RunRecorder;
+  emit: (e: RunEventInput) => void;
+  /** Finished (or cached) nodes → their result. */
+  results: ReadonlyMap<string, CacheEntry>;
+  /** Finished nodes → their first output file. */
+  produced: ReadonlyMap<string, string>;
+  graceMs: number;
+}
+
+export type AttemptResult =
+  | { ok: true; entry: CacheEntry }
+  | { ok: false; reason: FailureReason; error: string; durationMs: number; exitCode?: number | null; signal?: string | null; logTail: string[] };
+
+const TAIL_LINES = 20;
+
+/**
+ * One attempt at one node: a fresh folder under `tmp/`, the node's kind run in-process or as a process on
+ * its target, a timeout and the run's cancellation wired to an AbortSignal, then the declared outputs
+ * checked, hashed and the folder moved into the cache. Failures come back as values, never thrown.
+ */
+export async function attemptNode(
+  env: AttemptEnv, runner: StepRunner, e: ExecNode, plan: { key: string; components: KeyComponents; reasons: RerunReason[] },
+  attempt: number, maxAttempts: number, runSignal: AbortSignal,
+): Promise<AttemptResult> {
+  const started = Date.now();
+  const dir = join(env.tmpRoot, `${e.id}.${attempt}`);
+  rmSync(dir, { recursive: true, force: true });
+  const outDir = join(dir, 'out');
+  mkdirSync(outDir, { recursive: true });
+  const spool: SpoolFiles = { stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr'), sink: join(dir, 'sink.jsonl'), status: join(dir, 'status') };
+  const tail: string[] = [];
+  const lastMetrics: Record<string, number> = {};
+
+  const logLines = (stream: 'stdout' | 'stderr', lines: string[]) => {
+    const masked = lines.map((l) => env.masker.mask(l));
+    env.recorder.appendLog(e.id, attempt, masked);
+    for (const line of masked) env.emit({ type: 'step_log', step: e.id, attempt, stream, line });
+    tail.push(...masked);
+    if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+  };
+  const metricPoints = (points: MetricPoint[]) => {
+    if (!points.length) return;
+    for (const pt of points) lastMetrics[pt.key] = pt.value;
+    env.emit({ type: 'step_metric', step: e.id, attempt, points });
+  };
+  const sink = new SinkReader({
+    metrics: metricPoints,
+    params: (params) => env.emit({ type: 'step_params', step: e.id, params: maskParams(env.masker, params) }),
+    artifact: (name, path) => env.emit({ type: 'step_artifact', step: e.id, name, path }),
+    tag: () => undefined,
+  });
+
+  const ac = new AbortController();
+  const onRunAbort = () => ac.abort('cancelled');
+  runSignal.addEventListener('abort', onRunAbort, { once: true });
+  if (runSignal.aborted) ac.abort('cancelled');
+  const timeoutMs = e.node.kind === 'step' ? e.node.resources.timeoutMs : undefined;
+  const timer = timeoutMs ? setTimeout(() => ac.abort('timeout'), timeoutMs) : undefined;
+
+  const inputs = resolveInputs(env, e);
+  const ctx: StepContext = {
+    runId: env.runId, attempt, exec: e, workspace: env.workspace, baseDir: env.baseDir, pipelineFile: env.file, params: env.params,
+    model: env.model, inputs, produced: env.produced, outDir,
+    outputPath: (name) => join(outDir, e.outputs.find((o) => o.name === name)?.file ?? name),
+    signal: ac.signal, log: (line) => logLines('stdout', [line]),
+    metric: (key, value, step) => metricPoints([{ key, value, step, timestamp: Date.now() }]),
+    emit: env.emit, data: env.data, registry: env.registry,
+  };
+  const startedEvent = (pid?: number) => env.emit({
+    type: 'step_started', step: e.id, kind: e.kind, attempt, maxAttempts, target: isProcessKind(e.kind) ? e.target : 'local', host: runner.host,
+    key: plan.key, reasons: plan.reasons, why: reasonsText(plan.reasons), pid,
+  });
+
+  try {
+    let result: KindResult = {};
+    if (isProcessKind(e.kind)) {
+      const spec = launchSpec(ctx, spool);
+      const step = runner.start(spec, { log: logLines, sink: (lines) => sink.lines(lines) });
+      startedEvent(step.pid);
+      const aborted = new Promise<'aborted'>((resolve) => {
+        if (ac.signal.aborted) resolve('aborted');
+        ac.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+      });
+      const outcome = await Promise.race([step.exited, aborted]);
+      if (outcome === 'aborted') {
+        await step.kill(env.graceMs);
+        throw abortFailure(ac.signal, timeoutMs);
+      }
+      if (outcome.code !== 0) {
+        throw new StepFailure(outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`, outcome.signal ? 'signal' : 'exit', { code: outcome.code, signal: outcome.signal });
+      }
+    } else {
+      startedEvent();
+      const fn = IN_PROCESS[e.kind];
+      if (!fn) throw new StepFailure(`no way to run a ${e.kind} node`, 'error');
+      const aborted = new Promise<never>((_, reject) => {
+        const fail = () => reject(abortFailure(ac.signal, timeoutMs));
+        if (ac.signal.aborted) fail();
+        ac.signal.addEventListener('abort', fail, { once: true });
+      });
+      result = await Promise.race([fn(ctx), aborted]);
+    }
+    for (const [k, v] of Object.entries(result.metrics ?? {})) lastMetrics[k] ??= v;
+    const outputs = await checkOutputs(env, e, outDir);
+    // Spool files are the run's business (already copied into its logs and events), not the result's.
+    for (const f of readdirSync(dir)) if (f !== 'out') rmSync(join(dir, f), { recursive: true, force: true });
+    const entry = env.cache.commit(dir, {
+      key: plan.key, node: e.id, kind: e.kind, components: plan.components, outputs, metrics: lastMetrics, run: env.runId, attempt,
+      finishedAt: Date.now(), durationMs: Date.now() - started, extra: result.extra,
+    });
+    env.emit({
+      type: 'step_finished', step: e.id, kind: e.kind, attempt, durationMs: Date.now() - started, key: plan.key, outputs: outputsOf(entry), metrics: lastMetrics,
+    });
+    return { ok: true, entry };
+  } catch (err) {
+    const f = classify(err, ac.signal, timeoutMs);
+    rmSync(dir, { recursive: true, force: true });
+    return { ok: false, reason: f.reason, error: env.masker.mask(f.message), durationMs: Date.now() - started, exitCode: f.exit?.code, signal: f.exit?.signal, logTail: tail };
+  } finally {
+    clearTimeout(timer);
+    runSignal.removeEventListener('abort', onRunAbort);
+  }
+}
+
+function resolveInputs(env: AttemptEnv, e: ExecNode): ResolvedInput[] {
+  return e.inputs.map((i) => {
+    if (i.origin.type === 'exec') {
+      const entry = env.results.get(i.origin.node);
+      return { ...i, path: entry?.output(i.origin.output) };
+    }
+    if (i.origin.type === 'source') {
+      const p = i.origin.node.path ?? '';
+      return { ...i, path: isAbsolute(p) ? p : join(env.baseDir, p) };
+    }
+    return { ...i };
+  });
+}
+
+async function checkOutputs(env: AttemptEnv, e: ExecNode, outDir: string): Promise<Record<string, OutputRecord>> {
+  const out: Record<string, OutputRecord> = {};
+  const missing: string[] = [];
+  for (const o of e.outputs) {
+    const p = join(outDir, o.file);
+    if (!existsSync(p)) {
+      missing.push(`'${o.name}' (${o.file})`);
+      continue;
+    }
+    // Hashed without the stamp memory: this temp path is never seen again.
+    const { digest, bytes } = await env.hasher.path(p, false);
+    out[o.name] = { file: o.file, digest, bytes };
+  }
+  if (missing.length) {
+    throw new StepFailure(`the step did not write its declared output${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: write ${missing.length > 1 ? 'them' : 'it'} to $MLPIPE_OUTPUT_${missing.length === 1 ? '<NAME>' : '...'} (the SDK's output_path)`, 'error');
+  }
+  return out;
+}
+
+function abortFailure(signal: AbortSignal, timeoutMs: number | undefined): StepFailure {
+  return signal.reason === 'timeout'
+    ? new StepFailure(`timed out after ${formatDuration(timeoutMs ?? 0)}`, 'timeout')
+    : new StepFailure('cancelled', 'cancelled');
+}
+
+function classify(err: unknown, signal: AbortSignal, timeoutMs: number | undefined): StepFailure {
+  if (signal.aborted && !(err instanceof StepFailure && (err.reason === 'timeout' || err.reason === 'cancelled'))) return abortFailure(signal, timeoutMs);
+  if (err instanceof StepFailure) return err;
+  if (err instanceof DataError) return new StepFailure(err.message, err.code === 'cancelled' ? 'cancelled' : 'error');
+  return new StepFailure(err instanceof Error ? err.message : String(err), 'error');
+}
+
+function maskParams(masker: Masker, params: Record<string, Scalar>): Record<string, Scalar> {
+  const out: Record<string, Scalar> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'string' ? masker.mask(v) : v;
+  return out;
+}

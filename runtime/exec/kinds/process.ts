@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { sdkDir } from '../../sdk/locate.js';
+import { listProp, mapProp, stringProp } from '../props.js';
+import type { LaunchSpec, SpoolFiles } from '../runner.js';
+import { StepFailure, type StepContext } from '../step-context.js';
+
+/** `train_rows.rows` → `TRAIN_ROWS_ROWS`. */
+export const envName = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+
+/** Variables a runtime in a step's environment would otherwise pass on to a nested run's steps. */
+const INHERITED_STEP_VARS = /^MLPIPE_(INPUT|OUTPUT|PARAM)_|^MLPIPE_(INPUTS|OUTPUTS|PARAMS|OUTPUT_DIR|SINK|STEP|ATTEMPT|STATUS_FILE|STEP_TOKEN)$/;
+
+/**
+ * The environment every process step gets: its params, the paths of its inputs and outputs, the run id
+ * and the SDK sink, both as one JSON variable each (what the SDKs read) and as one variable per name (for
+ * shell steps). The Python SDK's folder is put first on PYTHONPATH.
+ */
+export function stepEnv(ctx: StepContext, spool: SpoolFiles): Record<string, string> {
+  const node = ctx.exec.node;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !INHERITED_STEP_VARS.test(k)) env[k] = v;
+  const params = node.kind === 'step' ? node.params : {};
+  const inputs: Record<string, string> = {};
+  for (const i of ctx.inputs) if (i.path) inputs[i.name] = i.path;
+  const outputs: Record<string, string> = {};
+  for (const o of ctx.exec.outputs) outputs[o.name] = ctx.outputPath(o.name);
+  Object.assign(env, {
+    MLPIPE_RUN_ID: ctx.runId,
+    MLPIPE_STEP: ctx.exec.id,
+    MLPIPE_ATTEMPT: String(ctx.attempt),
+    MLPIPE_WORKSPACE: ctx.workspace.root,
+    MLPIPE_PIPELINE: ctx.pipelineFile,
+    MLPIPE_PARAMS: JSON.stringify(params),
+    MLPIPE_INPUTS: JSON.stringify(inputs),
+    MLPIPE_OUTPUTS: JSON.stringify(outputs),
+    MLPIPE_OUTPUT_DIR: ctx.outDir,
+    MLPIPE_SINK: spool.sink,
+    PYTHONUNBUFFERED: '1',
+    PYTHONPATH: [join(sdkDir(), 'python'), process.env.PYTHONPATH].filter(Boolean).join(':'),
+  });
+  for (const [k, v] of Object.entries(params)) env[`MLPIPE_PARAM_${envName(k)}`] = String(v);
+  for (const [k, v] of Object.entries(inputs)) env[`MLPIPE_INPUT_${envName(k)}`] = v;
+  for (const [k, v] of Object.entries(outputs)) env[`MLPIPE_OUTPUT_${envName(k)}`] = v;
+  if (node.kind === 'step') Object.assign(env, mapProp(node, 'env', ctx.params));
+  return env;
+}
+
+/** How to start a python, node, shell or notebook step. */
+export function launchSpec(ctx: StepContext, spool: SpoolFiles): LaunchSpec {
+  const node = ctx.exec.node;
+  if (node.kind !== 'step') throw new StepFailure('not a step', 'error');
+  const env = stepEnv(ctx, spool);
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(ctx.baseDir, p));
+  const base = { runId: ctx.runId, step: ctx.exec.id, attempt: ctx.attempt, cwd: ctx.baseDir, env, spool };
+  switch (ctx.exec.kind) {
+    case 'shell':
+      return { ...base, command: { shell: node.command ?? '' } };
+    case 'python':
+      return { ...base, command: { argv: [stringProp(node, 'python', ctx.params) ?? 'python3', '-u', abs(node.script ?? ''), ...listProp(node, 'args', ctx.params)] } };
+    case 'node': {
+      // Under VS Code the runtime's own executable is Electron: this makes it behave as plain Node.
+      if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+      const hook = pathToFileURL(join(sdkDir(), 'node', 'register.mjs')).href;
+      return { ...base, command: { argv: [process.execPath, '--import', hook, abs(node.script ?? ''), ...listProp(node, 'args', ctx.params)] } };
+    }
+    case 'notebook': {
+      const kernel = stringProp(node, 'kernel', ctx.params) ?? 'python3';
+      const executed = ctx.exec.outputs.find((o) => o.file.endsWith('.ipynb'))!;
+      env.MLPIPE_NOTEBOOK_KERNEL = kernel;
+      return {
+        ...base,
+        command: { argv: [jupyterPython(), join(sdkDir(), 'python', 'mlpipe_notebook.py'), abs(node.notebook ?? ''), ctx.outputPath(executed.name), kernel] },
+      };
+    }
+    default:
+      throw new StepFailure(`${ctx.exec.kind} is not a process step`, 'error');
+  }
+}
+
+let jupyter: string | undefined;
+
+/**
+ * A Python that can execute notebooks (nbclient + ipykernel): MLPIPE_JUPYTER_PYTHON, else `python3` on
+ * PATH, else Debian's /usr/bin/python3 (where `python3-nbconvert python3-ipykernel` install them).
+ */
+export function jupyterPython(): string {
+  if (process.env.MLPIPE_JUPYTER_PYTHON) return process.env.MLPIPE_JUPYTER_PYTHON;
+  if (jupyter) return jupyter;
+  for (const candidate of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(candidate, ['-c', 'import nbclient, nbformat, ipykernel'], { stdio: 'ignore', timeout: 20_000 });
+      return (jupyter = candidate);
+    } catch {
+      // Try the next one.
+    }
+  }
+  throw new StepFailure('no Python with Jupyter found to run the notebook: install nbclient and ipykernel (Debian: apt-get install python3-nbconvert python3-ipykernel) or set MLPIPE_JUPYTER_PYTHON', 'error');
+}

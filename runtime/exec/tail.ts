@@ -1,0 +1,62 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+/**
+ * Follows a file another process appends to (a step's stdout, its SDK's metric sink) and hands over whole
+ * lines. Reads are synchronous and incremental (from the last offset), so polling costs one fstat when
+ * nothing was written. Bytes after the last newline wait for the next poll, or for `finish()`.
+ */
+export class FileTail {
+  private fd: number | undefined;
+  private offset = 0;
+  private partial = '';
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+
+  constructor(readonly path: string, private readonly onLines: (lines: string[]) => void, startOffset = 0) {
+    this.offset = startOffset;
+  }
+
+  /** Bytes consumed so far: where a reattaching reader resumes. */
+  get position(): number {
+    return this.offset - Buffer.byteLength(this.partial);
+  }
+
+  poll(): void {
+    if (this.fd === undefined) {
+      try {
+        this.fd = openSync(this.path, 'r');
+      } catch {
+        return; // Not created yet (the SDK creates its sink on the first metric).
+      }
+    }
+    const size = fstatSync(this.fd).size;
+    if (size <= this.offset) return;
+    let text = this.partial;
+    while (this.offset < size) {
+      const n = readSync(this.fd, this.buf, 0, Math.min(this.buf.length, size - this.offset), this.offset);
+      if (n <= 0) break;
+      this.offset += n;
+      text += this.buf.toString('utf8', 0, n);
+    }
+    const cut = text.lastIndexOf('\n');
+    if (cut < 0) {
+      this.partial = text;
+      return;
+    }
+    this.partial = text.slice(cut + 1);
+    const lines = text.slice(0, cut).split('\n');
+    this.onLines(lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)));
+  }
+
+  /** Reads what is left, including a last line without a newline, and closes the file. */
+  finish(): void {
+    this.poll();
+    if (this.partial) this.onLines([this.partial]);
+    this.partial = '';
+    this.close();
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { writeFileAtomic } from './atomic.js';
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** A stable JSON text (keys sorted) so that equal values always hash alike. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}
+
+export const hashValue = (value: unknown): string => sha256(canonicalJson(value));
+
+interface Stamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  digest: string;
+}
+
+/**
+ * Content hashes of files, remembered by (path, size, mtime, inode) like DVC's state database, so an
+ * unchanged data file is hashed once and not on every run. The memory is a small JSON file rewritten
+ * atomically at the end of a run; two runs writing it at once only lose each other's entries, which are
+ * then hashed again.
+ */
+export class FileHasher {
+  private readonly stamps = new Map<string, Stamp>();
+  private dirty = false;
+
+  constructor(private readonly memoryFile?: string) {
+    if (!memoryFile) return;
+    try {
+      const saved = JSON.parse(readFileSync(memoryFile, 'utf8')) as Record<string, Stamp>;
+      for (const [k, v] of Object.entries(saved)) this.stamps.set(k, v);
+    } catch {
+      // Missing or unreadable: start empty (it is only a cache).
+    }
+  }
+
+  /** `remember` false: hash without keeping the stamp (a temp path that will not be seen again). */
+  async file(path: string, remember = true): Promise<string> {
+    const st = statSync(path);
+    if (!remember) return hashFile(path);
+    const known = this.stamps.get(path);
+    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) return known.digest;
+    const digest = await hashFile(path);
+    this.stamps.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, digest });
+    this.dirty = true;
+    return digest;
+  }
+
+  /** A file's digest, or for a folder the digest of its files' relative paths and digests. */
+  async path(path: string, remember = true): Promise<{ digest: string; bytes: number }> {
+    const st = statSync(path);
+    if (!st.isDirectory()) return { digest: await this.file(path, remember), bytes: st.size };
+    const entries: [string, string][] = [];
+    let bytes = 0;
+    for (const f of walk(path)) {
+      entries.push([relative(path, f), await this.file(f, remember)]);
+      bytes += statSync(f).size;
+    }
+    return { digest: hashValue(entries), bytes };
+  }
+
+  save(): void {
+    if (!this.memoryFile || !this.dirty) return;
+    // Bounded: a workspace with churning files must not grow this forever.
+    const entries = [...this.stamps].slice(-20_000);
+    writeFileAtomic(this.memoryFile, JSON.stringify(Object.fromEntries(entries)));
+    this.dirty = false;
+  }
+}
+
+function hashFile(path: string): Promise<string> {
+  const st = statSync(path);
+  // Small files (most code and configs) in one read; big data files streamed.
+  if (st.size < 1 << 20) return Promise.resolve(sha256(readFileSync(path)));
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(path).on('data', (c) => h.update(c)).on('error', reject).on('end', () => resolve(h.digest('hex')));
+  });
+}
+
+function* walk(dir: string): Generator<string> {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* walk(p);
+    else if (e.isFile()) yield p;
+  }
+}
