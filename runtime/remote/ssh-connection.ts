@@ -14,7 +14,8 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  stdin?: string | Buffer;
+  /** Bytes for the command's stdin; a stream is piped (uploads of many files as one tar). */
+  stdin?: string | Buffer | Readable;
   signal?: AbortSignal;
 }
 
@@ -97,8 +98,16 @@ export class SshConnection {
           resolve({ ...exit, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
         });
         channel.on('error', reject);
-        if (options.stdin !== undefined) channel.end(options.stdin);
-        else channel.end();
+        const input = options.stdin;
+        if (input === undefined) channel.end();
+        else if (typeof input === 'string' || Buffer.isBuffer(input)) channel.end(input);
+        else {
+          input.once('error', (e) => {
+            channel.close();
+            reject(e);
+          });
+          input.pipe(channel);
+        }
       });
     } finally {
       release();
