@@ -85,6 +85,8 @@ export async function startSlurm(options: SlurmOptions = {}): Promise<SlurmClust
         `AccountingStoragePort=${ports.dbd}`,
         // The socket to authenticate through; without it slurmctld tries munge's default socket.
         `AccountingStoragePass=${mungeSocket}`,
+        // So sacct's ReqTRES shows the GPUs a job asked for.
+        'AccountingStorageTRES=gres/gpu',
       );
     }
 
@@ -121,7 +123,7 @@ export async function startSlurm(options: SlurmOptions = {}): Promise<SlurmClust
       `SlurmctldLogFile=${log('slurmctld')}`,
       `SlurmdLogFile=${log('slurmd')}`,
       ...dbdSettings,
-      `NodeName=${host} NodeAddr=127.0.0.1 CPUs=2 Gres=gpu:${GPUS} State=UNKNOWN`,
+      `NodeName=${host} NodeAddr=127.0.0.1 CPUs=2 RealMemory=2048 Gres=gpu:${GPUS} State=UNKNOWN`,
       `PartitionName=${PARTITION} Nodes=${host} Default=YES MaxTime=INFINITE State=UP`,
       '',
     ].join('\n'));
