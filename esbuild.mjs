@@ -24,7 +24,10 @@ const builds = [
   // DuckDB's and onnxruntime's native bindings (.node files chosen per platform at run time) cannot be
   // bundled: they load from node_modules, so packaging must ship @duckdb/node-api (and its platform
   // package) and onnxruntime-node (its linux-x64 part is enough for that platform's package).
-  { ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['@duckdb/node-api', 'onnxruntime-node'] },
+  // ssh2's optional native helpers (cpu-features, its sshcrypto binding) are left out: their install
+  // scripts are denied (package.json allowScripts), ssh2 catches their absence and uses its pure-JS code,
+  // which loads in every Node ABI (CLI, VS Code's and code-server's extension hosts).
+  { ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['@duckdb/node-api', 'onnxruntime-node', 'cpu-features', '*.node'] },
   // Extension-host tests: index.cjs (the Mocha `run()` entry VS Code loads) finds the *.test.cjs beside it.
   // mocha stays external: it loads test files with require(), which must be the real Node require.
   {

@@ -6,6 +6,8 @@ import { fmtCommand } from './fmt-command.js';
 import { graphCommand } from './graph-command.js';
 import { processIo, UsageError, type Io } from './output.js';
 import { runCommand } from './run-command.js';
+import { attachCommand } from './attach-command.js';
+import { targetsCommand } from './targets-command.js';
 import { profileCommand } from './profile-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -24,6 +26,11 @@ Commands:
                                    point-in-time join of labels and features (no leakage)
   drift --reference P --current P [--columns a,b] [--method M] [--json]
                                    per-column drift tests; exit 1 when the dataset drifted
+  run FILE [--step S] [--force] [--json-events]   run the pipeline (steps on ssh/slurm targets run there)
+  attach RUN [--json-events]       pick up a run whose CLI was killed: remote steps still going are followed
+  targets list FILE [--json]       the pipeline's targets
+  targets check FILE NAME [--json] connect: latency, OS, free disk, GPUs, Slurm partitions; exit 1 if unusable
+  targets trust FILE NAME [--yes]  show the host key's fingerprint; with --yes add it to known_hosts
 
 Exit codes: 0 ok, 1 problems found, 2 usage or I/O error.`;
 
@@ -32,6 +39,8 @@ const DATA_COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>>
   run: (a, io) => runCommand('run', a, io),
   plan: (a, io) => runCommand('plan', a, io),
   train: (a, io) => runCommand('train', a, io),
+  attach: attachCommand,
+  targets: targetsCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */

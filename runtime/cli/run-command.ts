@@ -21,6 +21,8 @@ const RUN_OPTIONS = {
   workspace: { type: 'string' },
   quiet: { type: 'boolean', default: false },
   parent: { type: 'string' },
+  // Set by `mlpipe attach`: remote steps of this run that are still going are followed, not restarted.
+  adopt: { type: 'string' },
 } as const;
 
 type Mode = 'run' | 'plan' | 'train';
@@ -45,7 +47,7 @@ export async function runCommand(mode: Mode, args: string[], io: Io): Promise<nu
   const opts: RunOptions = {
     file: loaded.file, model: loaded.model, workspace: loaded.workspace, steps, from: values.from, force: values.force,
     params: parseParams(values.param ?? []), parallel: positiveInt(values.parallel, 'parallel'), local: values.local,
-    signal: ac.signal, command: mode, parent: values.parent ?? process.env.MLPIPE_RUN_ID,
+    signal: ac.signal, command: values.adopt ? 'attach' : mode, parent: values.parent ?? process.env.MLPIPE_RUN_ID, adopt: values.adopt,
     retryBaseMs: envNumber('MLPIPE_RETRY_BASE_MS'), graceMs: envNumber('MLPIPE_KILL_GRACE_MS'),
   };
   try {

@@ -44,7 +44,7 @@ export interface AttemptEnv {
 
 export type AttemptResult =
   | { ok: true; entry: CacheEntry }
-  | { ok: false; reason: FailureReason; error: string; durationMs: number; exitCode?: number | null; signal?: string | null; logTail: string[] };
+  | { ok: false; reason: FailureReason; error: string; durationMs: number; exitCode?: number | null; signal?: string | null; logTail: string[]; remote?: Record<string, unknown> };
 
 const TAIL_LINES = 20;
 
@@ -106,11 +106,13 @@ export async function attemptNode(
     key: plan.key, reasons: plan.reasons, why: reasonsText(plan.reasons), pid,
   });
 
+  let remote: (() => Record<string, unknown> | undefined) | undefined;
   try {
     let result: KindResult = {};
     if (isProcessKind(e.kind)) {
       const spec = launchSpec(ctx, spool);
       const step = runner.start(spec, { log: logLines, sink: (lines) => sink.lines(lines) });
+      remote = step.lineage?.bind(step);
       startedEvent(step.pid);
       const aborted = new Promise<'aborted'>((resolve) => {
         if (ac.signal.aborted) resolve('aborted');
@@ -145,12 +147,13 @@ export async function attemptNode(
     });
     env.emit({
       type: 'step_finished', step: e.id, kind: e.kind, attempt, durationMs: Date.now() - started, key: plan.key, outputs: outputsOf(entry), metrics: lastMetrics,
+      ...(remote?.() ? { remote: remote() } : {}),
     });
     return { ok: true, entry };
   } catch (err) {
     const f = classify(err, ac.signal, timeoutMs);
     rmSync(dir, { recursive: true, force: true });
-    return { ok: false, reason: f.reason, error: env.masker.mask(f.message), durationMs: Date.now() - started, exitCode: f.exit?.code, signal: f.exit?.signal, logTail: tail };
+    return { ok: false, reason: f.reason, error: env.masker.mask(f.message), durationMs: Date.now() - started, exitCode: f.exit?.code, signal: f.exit?.signal, logTail: tail, remote: remote?.() };
   } finally {
     clearTimeout(timer);
     runSignal.removeEventListener('abort', onRunAbort);

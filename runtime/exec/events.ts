@@ -162,6 +162,8 @@ export interface StepFinishedEvent extends EventBase {
   key: string;
   outputs: Record<string, OutputInfo>;
   metrics: Record<string, number>;
+  /** Steps on ssh/slurm targets: host, remote paths, hashes of the code and inputs sent (docs/remote.md). */
+  remote?: Record<string, unknown>;
 }
 
 export type FailureReason = 'exit' | 'signal' | 'timeout' | 'cancelled' | 'gate' | 'error';
@@ -179,6 +181,8 @@ export interface StepFailedEvent extends EventBase {
   signal?: string | null;
   /** The last lines of the step's log, for the error notification. */
   logTail?: string[];
+  /** As on step_finished, when the step reached its remote target. */
+  remote?: Record<string, unknown>;
 }
 
 export interface StepSkippedEvent extends EventBase {

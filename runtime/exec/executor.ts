@@ -46,6 +46,11 @@ export interface RunOptions extends SelectionOptions {
   pollMs?: number;
   signal?: AbortSignal;
   parent?: string;
+  /**
+   * `mlpipe attach`: a run whose remote steps were left running (its CLI was killed). Steps on ssh/slurm
+   * targets that attempt the same work are followed where they are instead of being started again.
+   */
+  adopt?: string;
   /** `run`, `train`, ... recorded in the run index. */
   command?: string;
   onEvent?: (e: RunEvent) => void;
@@ -215,7 +220,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       if (!retry) {
         emit({
           type: 'step_failed', step: e.id, kind: e.kind, attempt, durationMs: r.durationMs, reason: r.reason, error: r.error,
-          exitCode: r.exitCode, signal: r.signal, logTail: r.logTail,
+          exitCode: r.exitCode, signal: r.signal, logTail: r.logTail, ...(r.remote ? { remote: r.remote } : {}),
         });
         status.set(e.id, 'failed');
         counts.failed++;

@@ -47,6 +47,11 @@ export interface RunningStep {
   exited: Promise<StepExit>;
   /** Ends the whole process tree: TERM, then KILL after `graceMs`. Resolves when nothing is left. */
   kill(graceMs: number): Promise<void>;
+  /**
+   * Remote targets: where the attempt ran and what moved (host, remote paths, content hashes of what was
+   * sent), for the run's lineage. Known once the attempt started.
+   */
+  lineage?(): Record<string, unknown> | undefined;
 }
 
 export interface StepRunner {

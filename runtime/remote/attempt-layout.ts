@@ -8,7 +8,7 @@ import { sq } from './shell.js';
  *
  *   objects/<sha256>                         every file ever sent, by content (shared by all runs)
  *   attempts/<run>/<step>.<attempt>/
- *     code/...  sdk/...  inputs/<n>/...      symbolic links into objects/ (or to data already on the host)
+ *     code/...  sdk/...  inputs/<n>/...      hard links to objects/ (symbolic ones to data already on the host)
  *     out/                                   the step's outputs, downloaded when it succeeds
  *     launch.sh stdout stderr sink status pid job
  */

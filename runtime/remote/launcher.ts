@@ -1,4 +1,5 @@
 import type { RemoteHost } from './remote-host.js';
+import type { SshConnection } from './ssh-connection.js';
 import type { AttemptPaths } from './attempt-layout.js';
 
 /** How a remote attempt was started: enough to find it again (the run log keeps it for `mlpipe attach`). */
@@ -33,8 +34,16 @@ export interface Launcher {
   alive(host: RemoteHost, handle: RemoteHandle): Promise<boolean>;
   /** How it ended; `statusCode` is what the status file said (undefined: no status file). */
   final(host: RemoteHost, handle: RemoteHandle, statusCode: number | undefined): Promise<FinalState>;
+  /** The most GPUs one step can get here. */
+  gpuCapacity(c: SshConnection): Promise<GpuCapacity>;
   /** Ends the attempt and everything it started; resolves when nothing is left. */
   kill(host: RemoteHost, handle: RemoteHandle, paths: AttemptPaths, graceMs: number): Promise<void>;
+}
+
+export interface GpuCapacity {
+  count: number;
+  /** Where the number comes from, for messages: "nvidia-smi: 2 × NVIDIA A100", "sinfo: gpu:a100:4 per node". */
+  detail: string;
 }
 
 /** 128 + n exit codes of a shell whose child died of signal n. */

@@ -10,7 +10,8 @@ import { sq } from './shell.js';
 import { tarStream, type TarEntry } from './tar.js';
 
 /** What the run's lineage records about one remote attempt. */
-export interface RemoteLineage {
+/** A type, not an interface: it must fit the runner's `Record<string, unknown>` lineage. */
+export type RemoteLineage = {
   target: string;
   host: string;
   attemptDir: string;
@@ -19,7 +20,7 @@ export interface RemoteLineage {
   uploaded: { files: number; bytes: number };
   inputs: { name: string; local?: string; remote: string; sha256?: string; referenced: boolean }[];
   outputs: { name: string; remote: string; local: string }[];
-}
+};
 
 export interface PrepareContext {
   target: string;
@@ -156,7 +157,13 @@ export async function prepareAttempt(spec: LaunchSpec, ctx: PrepareContext, conn
     lineage.uploaded.files++;
     lineage.uploaded.bytes += f.size;
   }
-  for (const [rel, v] of links) entries.push({ type: 'symlink', name: rel, target: typeof v === 'string' ? v : `${objects}/${v.hash}` });
+  // Hard links, not symbolic ones: Node resolves a module's symlinks to their target, so `./lib.mjs` next
+  // to a script would be looked for in objects/. A link to a new object points at its copy in this same
+  // archive (renamed into objects/ afterwards, which keeps the inode).
+  for (const [rel, v] of links) {
+    if (typeof v === 'string') entries.push({ type: 'symlink', name: rel, target: v });
+    else entries.push({ type: 'hardlink', name: rel, target: missing.has(v.hash) ? `${incoming}/${v.hash}` : `objects/${v.hash}` });
+  }
   const body = Buffer.from(script);
   entries.push({ type: 'file', name: relToWork(`${paths.dir}/launch.sh`), size: body.length, mode: 0o755, source: body });
   return { paths, entries, incoming, digest, outputs, lineage };

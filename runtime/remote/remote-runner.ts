@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Resources } from '../../language-server/model/pipeline-model.js';
 import type { LaunchSpec, RunningStep, StepExit, StepHooks, StepRunner } from '../exec/runner.js';
 import type { AttemptPaths } from './attempt-layout.js';
 import { ContentHasher } from './content-sync.js';
 import { RemoteError } from './errors.js';
-import type { Launcher, RemoteHandle } from './launcher.js';
+import type { GpuCapacity, Launcher, RemoteHandle } from './launcher.js';
 import { prepareAttempt, unpackAndStart, type RemoteLineage } from './prepare.js';
 import { RemoteHost } from './remote-host.js';
 import { RemoteTail } from './remote-tail.js';
@@ -29,6 +30,8 @@ export interface RemoteRunnerOptions {
   adoptRun?: string;
   /** Store's tmp folder, where attempts of earlier runs left their records (for adoption). */
   tmpRoot?: string;
+  /** A step's resources: sbatch options on Slurm, and the GPU check on both kinds. */
+  resourcesOf?: (step: string) => Resources;
 }
 
 /** What a started attempt leaves next to its local spool files, so another runtime can find it again. */
@@ -107,6 +110,23 @@ export class RemoteRunner implements StepRunner {
     return undefined;
   }
 
+  private gpus: Promise<GpuCapacity> | undefined;
+
+  /**
+   * A step asking for more GPUs than the target can ever give fails before anything is sent, with both
+   * numbers (the pipeline alone cannot know what a host has, so this is checked here and by
+   * `mlpipe targets check`, not by the language server).
+   */
+  async checkGpus(step: string): Promise<void> {
+    const wanted = this.o.resourcesOf?.(step).gpus ?? 0;
+    if (!wanted) return;
+    this.gpus ??= this.remote.retrying((c) => this.o.launcher.gpuCapacity(c));
+    const have = await this.gpus;
+    if (wanted > have.count) {
+      throw new RemoteError('config', `step ${step} asks for ${wanted} GPU${wanted === 1 ? '' : 's'}, but target ${this.o.target} (${this.host}) has ${have.count === 0 ? 'none' : `at most ${have.count}`} (${have.detail})`);
+    }
+  }
+
   onNotice(fn: (m: string) => void): () => void {
     this.notices.add(fn);
     return () => this.notices.delete(fn);
@@ -157,6 +177,7 @@ class RemoteAttempt {
     const unsubscribe = this.r.onNotice((m) => this.notice(m));
     try {
       const workdir = await this.r.resolvedWorkdir();
+      await this.r.checkGpus(this.spec.step);
       const prepared = await this.r.remote.retrying(async (c) => prepareAttempt(this.spec, {
         target: this.r.options.target, hostLabel: this.r.host, workdir, hasher: this.r.hasher, setup: this.r.options.setup,
         shebang: this.r.launcher.shebang, token: this.token, sdkDir: this.r.options.sdkDir,

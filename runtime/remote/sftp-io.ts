@@ -56,3 +56,7 @@ export function sftpGet(sftp: SFTPWrapper, remote: string, local: string): Promi
 export function sftpReaddir(sftp: SFTPWrapper, path: string): Promise<{ filename: string; attrs: Stats }[]> {
   return new Promise((resolve, reject) => sftp.readdir(path, (err, list) => (err ? reject(err) : resolve(list))));
 }
+
+export function sftpRealpath(sftp: SFTPWrapper, path: string): Promise<string> {
+  return new Promise((resolve, reject) => sftp.realpath(path, (err, p) => (err ? reject(err) : resolve(p))));
+}

@@ -1,7 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Resources } from '../../language-server/model/pipeline-model.js';
+import { listPartitions } from './probe.js';
+import type { SshConnection } from './ssh-connection.js';
 import type { AttemptPaths } from './attempt-layout.js';
-import { signalOfStatus, type FinalState, type Launcher, type RemoteHandle } from './launcher.js';
+import { signalOfStatus, type FinalState, type GpuCapacity, type Launcher, type RemoteHandle } from './launcher.js';
 import type { RemoteHost } from './remote-host.js';
 import { sq } from './shell.js';
 import { parseSacctExit, SLURM_TERMINAL, sbatchOptions, type SlurmTargetOptions } from './slurm-options.js';
@@ -18,17 +20,10 @@ export class SlurmLauncher implements Launcher {
   readonly kind = 'slurm' as const;
   readonly shebang = '#!/bin/bash';
   readonly aliveEveryMs = 3000;
-  private resources = new Map<string, Resources>();
-
-  constructor(private readonly target: SlurmTargetOptions) {}
-
-  /** The step's resources, given before it starts (the runner reads them from the pipeline). */
-  setResources(step: string, r: Resources): void {
-    this.resources.set(step, r);
-  }
+  constructor(private readonly target: SlurmTargetOptions, private readonly resourcesOf: (step: string) => Resources = () => ({})) {}
 
   startCommand(paths: AttemptPaths, step: string): string {
-    const opts = sbatchOptions(this.resources.get(step) ?? {}, this.target);
+    const opts = sbatchOptions(this.resourcesOf(step), this.target);
     const args = ['--parsable', `--job-name=mlpipe-${step}`, `--chdir=${paths.dir}`, '--output=/dev/null', '--error=/dev/null', ...opts].map(sq).join(' ');
     return `id=$(sbatch ${args} ./launch.sh) || exit $?; echo "$id" > job; echo "job $id"`;
   }
@@ -67,6 +62,15 @@ export class SlurmLauncher implements Launcher {
     }
     if (statusCode !== undefined) return { code: statusCode, signal: signalOfStatus(statusCode), state: 'status file (no accounting)' };
     return { code: null, signal: 'SIGKILL', state: 'ended without a status file, and sacct gave no final state' };
+  }
+
+  async gpuCapacity(c: SshConnection): Promise<GpuCapacity> {
+    // The target's own gres replaces the step's gpus: nothing to compare.
+    if (this.target.gres) return { count: Infinity, detail: `the target's gres ${this.target.gres}` };
+    const parts = await listPartitions(c);
+    const mine = this.target.partition ? parts.filter((p) => p.name === this.target.partition) : parts.filter((p) => p.isDefault);
+    const best = Math.max(0, ...mine.map((p) => p.gpusPerNode));
+    return { count: best, detail: `sinfo: ${mine.map((p) => `partition ${p.name} ${p.gres || 'no gres'}`).join('; ') || 'no such partition'}` };
   }
 
   async kill(host: RemoteHost, handle: RemoteHandle, _paths: AttemptPaths, graceMs: number): Promise<void> {

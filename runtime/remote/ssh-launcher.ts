@@ -1,5 +1,7 @@
 import type { AttemptPaths } from './attempt-layout.js';
-import type { FinalState, Launcher, RemoteHandle } from './launcher.js';
+import type { FinalState, GpuCapacity, Launcher, RemoteHandle } from './launcher.js';
+import { listGpus } from './probe.js';
+import type { SshConnection } from './ssh-connection.js';
 import type { RemoteHost } from './remote-host.js';
 import { sftpStat } from './sftp-io.js';
 import { sq } from './shell.js';
@@ -38,6 +40,11 @@ export class SshLauncher implements Launcher {
   async final(_host: RemoteHost, _handle: RemoteHandle, statusCode: number | undefined): Promise<FinalState> {
     if (statusCode === undefined) return { code: null, signal: 'SIGKILL', state: 'the step\'s process ended without writing its exit status (killed, or the host restarted)' };
     return { code: statusCode, signal: null };
+  }
+
+  async gpuCapacity(c: SshConnection): Promise<GpuCapacity> {
+    const gpus = await listGpus(c);
+    return { count: gpus.length, detail: gpus.length ? `nvidia-smi: ${gpus.map((g) => g.name).join(', ')}` : 'nvidia-smi finds none' };
   }
 
   async kill(host: RemoteHost, handle: RemoteHandle, _paths: AttemptPaths, graceMs: number): Promise<void> {

@@ -3,12 +3,14 @@ import { Readable } from 'node:stream';
 
 /**
  * A minimal ustar writer for what the remote side extracts in one `tar -x`: regular files (streamed from
- * disk or given as bytes) and symbolic links. Long names and link targets go into pax extended headers,
+ * disk or given as bytes), hard links and symbolic links. Long names and link targets go into pax extended headers,
  * which GNU tar, bsdtar and busybox tar all read.
  */
 export type TarEntry =
   | { type: 'file'; name: string; size: number; mode?: number; source: string | Buffer }
-  | { type: 'symlink'; name: string; target: string };
+  | { type: 'symlink'; name: string; target: string }
+  /** A hard link to a path earlier in the archive or already under the extraction folder. */
+  | { type: 'hardlink'; name: string; target: string };
 
 const BLOCK = 512;
 
@@ -56,8 +58,8 @@ function padding(size: number): Buffer {
 
 async function* stream(entries: Iterable<TarEntry>): AsyncGenerator<Buffer> {
   for (const e of entries) {
-    if (e.type === 'symlink') {
-      yield* headersFor(e.name, 0, '2', 0o777, e.target);
+    if (e.type === 'symlink' || e.type === 'hardlink') {
+      yield* headersFor(e.name, 0, e.type === 'symlink' ? '2' : '1', e.type === 'symlink' ? 0o777 : 0o644, e.target);
       continue;
     }
     yield* headersFor(e.name, e.size, '0', e.mode ?? 0o644);

@@ -52,8 +52,7 @@ const jobOf = (spec: { spool: { stdout: string } }) => (JSON.parse(readFileSync(
 describe('slurm target', () => {
   it('submits the step with its resources, streams its log, and takes the exit code from sacct', async () => {
     ws = workspace();
-    const launcher = new SlurmLauncher({ partition: cluster.partition });
-    launcher.setResources('train', { gpus: 1, cpus: 1, memoryBytes: 64 * 1024 * 1024, timeoutMs: 90_000 });
+    const launcher = new SlurmLauncher({ partition: cluster.partition }, () => ({ gpus: 1, cpus: 1, memoryBytes: 64 * 1024 * 1024, timeoutMs: 90_000 }));
     const rec = recorder();
     const spec = ws.spec('train', { shell: 'echo "gpus=$SLURM_JOB_GPUS cpus=$SLURM_CPUS_PER_TASK"; echo out > "$MLPIPE_OUTPUT_DIR/m.txt"; exit 0' }, { outputs: { m: 'm.txt' } });
     const step = runner(launcher).start(spec, rec.hooks);
