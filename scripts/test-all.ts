@@ -2,6 +2,7 @@
 // extension-host tests and Playwright end-to-end tests in code-server (installed on demand). Every stage
 // runs even after a failure, so one run shows everything; the exit code is non-zero if any failed.
 import { ensureAptPackages } from './lib/apt.js';
+import { SERVICE_PACKAGES } from '../test/services/packages.js';
 import { ensureBuilt } from './lib/build.js';
 import { CHROMIUM } from './lib/install-chromium.js';
 import { ensureCodeServer } from './lib/install-code-server.js';
@@ -13,6 +14,12 @@ const results: StageResult[] = [];
 const npm = (script: string): [string, string[]] => ['npm', ['run', '--silent', script]];
 
 await ensureBuilt();
+// The remote-target tests (in the vitest stage) start a real sshd and Slurm: their packages first.
+try {
+  await ensureAptPackages(SERVICE_PACKAGES);
+} catch (e) {
+  console.error(`[apt] ${(e as Error).message}: the remote-target tests will fail`);
+}
 results.push(await runStage('typecheck', ...npm('typecheck')));
 results.push(await runStage('lint', ...npm('lint')));
 results.push(await runStage('unit and LSP tests (vitest)', ...npm('test:unit'), vitestCounts));

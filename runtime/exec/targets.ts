@@ -60,7 +60,8 @@ export class Targets {
       if (t && isRemoteKind(t.kind)) {
         const ws = this.opts.workspace;
         r = remoteRunnerFor(t, {
-          workspaceRoot: ws?.root ?? process.cwd(), tmpRoot: ws ? storePaths(ws).tmp : undefined, adoptRun: this.opts.adopt,
+          workspaceRoot: ws?.root ?? process.cwd(), tmpRoot: ws ? storePaths(ws).tmp : undefined, stateDir: ws ? storePaths(ws).state : undefined,
+          adoptRun: this.opts.adopt,
           resourcesOf: (step) => this.resources.get(step) ?? {},
         });
         this.runners.set(name, r);

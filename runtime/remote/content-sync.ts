@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, statSync, type Stats } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { SshConnection } from './ssh-connection.js';
@@ -54,12 +55,36 @@ function walk(root: string, dir: string, out: string[]): void {
   }
 }
 
+interface Stamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  hash: string;
+}
+
 /**
- * Content hashes remembered by (size, mtime, inode) for the life of the runtime, so a run that sends the
- * same tree for several steps hashes each file once.
+ * Content hashes remembered by (size, mtime, inode), like DVC's state database, so an unchanged file is
+ * hashed once: within a run that sends one tree for several steps, and across runs when given a memory
+ * file (saved by `save()`; a lost or stale memory only costs hashing again).
  */
 export class ContentHasher {
-  private readonly memory = new Map<string, { size: number; mtimeMs: number; ino: number; hash: string }>();
+  private readonly memory = new Map<string, Stamp>();
+  private dirty = false;
+
+  constructor(private readonly memoryFile?: string) {
+    if (!memoryFile) return;
+    try {
+      for (const [k, v] of Object.entries(JSON.parse(readFileSync(memoryFile, 'utf8')) as Record<string, Stamp>)) this.memory.set(k, v);
+    } catch {
+      // None yet, or unreadable: start empty.
+    }
+  }
+
+  save(): void {
+    if (!this.memoryFile || !this.dirty) return;
+    writeAtomic(this.memoryFile, JSON.stringify(Object.fromEntries(this.memory)));
+    this.dirty = false;
+  }
 
   async file(path: string, st: Stats = statSync(path)): Promise<SyncFile> {
     const known = this.memory.get(path);
@@ -67,16 +92,15 @@ export class ContentHasher {
     if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) return { local: path, size: st.size, hash: known.hash, mode };
     const hash = await hashFile(path, st.size);
     this.memory.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash });
+    this.dirty = true;
     return { local: path, size: st.size, hash, mode };
   }
 }
 
 async function hashFile(path: string, size: number): Promise<string> {
   const h = createHash('sha256');
-  if (size < 1 << 20) {
-    const { readFile } = await import('node:fs/promises');
-    return h.update(await readFile(path)).digest('hex');
-  }
+  // Small files (most code) are read at once: a stream costs more than the read itself.
+  if (size < 1 << 20) return h.update(readFileSync(path)).digest('hex');
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
@@ -87,4 +111,57 @@ export async function missingObjects(conn: SshConnection, objectsDir: string, ha
   if (!list.length) return new Set();
   const out = await conn.run(`mkdir -p ${sq(objectsDir)} && cd ${sq(objectsDir)} && while read -r h; do [ -e "$h" ] || echo "$h"; done`, { stdin: `${list.join('\n')}\n` });
   return new Set(out.split('\n').filter(Boolean));
+}
+
+/**
+ * The objects a remote store is known to have, per host and working directory, remembered in the local
+ * store between runs so a sync does not have to ask first. Only ever a hint: `sendAndStart` falls back to
+ * asking when a link to a remembered object fails.
+ */
+export class KnownObjects {
+  private readonly hashes = new Set<string>();
+  private dirty = false;
+
+  constructor(private readonly file?: string) {
+    if (!file) return;
+    try {
+      for (const h of readFileSync(file, 'utf8').split('\n')) if (h) this.hashes.add(h);
+    } catch {
+      // Nothing remembered yet.
+    }
+  }
+
+  get size(): number {
+    return this.hashes.size;
+  }
+
+  has(hash: string): boolean {
+    return this.hashes.has(hash);
+  }
+
+  add(hashes: Iterable<string>): void {
+    for (const h of hashes) {
+      if (this.hashes.has(h)) continue;
+      this.hashes.add(h);
+      this.dirty = true;
+    }
+  }
+
+  clear(): void {
+    this.hashes.clear();
+    this.dirty = true;
+  }
+
+  save(): void {
+    if (!this.file || !this.dirty) return;
+    writeAtomic(this.file, [...this.hashes].join('\n'));
+    this.dirty = false;
+  }
+}
+
+function writeAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }

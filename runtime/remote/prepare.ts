@@ -4,7 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import type { LaunchSpec } from '../exec/runner.js';
 import { expandGlob } from '../store/glob.js';
 import { attemptPaths, insideRel, launchScript, PathMap, remoteSearchPath, stepOwnEnv, type AttemptPaths } from './attempt-layout.js';
-import { listCodeFiles, missingObjects, type ContentHasher, type SyncFile } from './content-sync.js';
+import { listCodeFiles, missingObjects, type ContentHasher, type KnownObjects, type SyncFile } from './content-sync.js';
+import { RemoteError } from './errors.js';
 import type { SshConnection } from './ssh-connection.js';
 import { sq } from './shell.js';
 import { tarStream, type TarEntry } from './tar.js';
@@ -37,8 +38,10 @@ export interface PrepareContext {
 
 export interface PreparedAttempt {
   paths: AttemptPaths;
-  /** Files for one `tar -x` in the working directory (objects to add, links, launch.sh). */
-  entries: TarEntry[];
+  /** Every object the attempt links to, by hash. */
+  objects: Map<string, SyncFile>;
+  /** Files for one `tar -x` in the working directory: the missing objects, the links, launch.sh. */
+  pack(missing: Set<string>): TarEntry[];
   incoming: string;
   /** What the attempt computes, without run-specific paths: equal digests mean the same work. */
   digest: string;
@@ -60,13 +63,12 @@ function parseJson(text: string | undefined): Record<string, string> {
 }
 
 /**
- * Works out what one attempt needs on the remote host and which of it the host lacks: the code tree
- * (the pipeline's folder), the inputs the step reads, the SDK; each file is hashed, and only objects the
- * remote store does not have are packed. Inputs under `remote:` paths are linked, never copied.
+ * Works out what one attempt needs on the remote host, without talking to it: the code tree (the
+ * pipeline's folder), the inputs the step reads, the SDK, each file hashed; the launch script with every
+ * local path rewritten. Inputs under `remote:` paths are linked, never copied.
  */
-export async function prepareAttempt(spec: LaunchSpec, ctx: PrepareContext, conn: SshConnection): Promise<PreparedAttempt> {
+export async function prepareAttempt(spec: LaunchSpec, ctx: PrepareContext): Promise<PreparedAttempt> {
   const paths = attemptPaths(ctx.workdir, spec.runId, spec.step, spec.attempt);
-  const objects = `${ctx.workdir}/objects`;
   const map = new PathMap();
   const links = new Map<string, SyncFile | string>(); // remote path (relative to workdir) → object or absolute target
   const relToWork = (p: string) => p.slice(ctx.workdir.length + 1);
@@ -145,28 +147,53 @@ export async function prepareAttempt(spec: LaunchSpec, ctx: PrepareContext, conn
   })).digest('hex');
   const script = launchScript({ paths, env, cwd: map.map(spec.cwd), token: ctx.token, setup: ctx.setup, command, shebang: ctx.shebang });
 
-  // Only what the remote store lacks is sent.
   const objectsByHash = new Map<string, SyncFile>();
   for (const v of links.values()) if (typeof v !== 'string') objectsByHash.set(v.hash, v);
-  const missing = await missingObjects(conn, objects, objectsByHash.keys());
+  const launch = Buffer.from(script);
+  const pack = (missing: Set<string>): TarEntry[] => {
+    const entries: TarEntry[] = [];
+    lineage.uploaded = { files: 0, bytes: 0 };
+    for (const h of missing) {
+      const f = objectsByHash.get(h)!;
+      entries.push({ type: 'file', name: `${incoming}/${h}`, size: f.size, mode: f.mode, source: f.local });
+      lineage.uploaded.files++;
+      lineage.uploaded.bytes += f.size;
+    }
+    // Hard links, not symbolic ones: Node resolves a module's symlinks to their target, so `./lib.mjs` next
+    // to a script would be looked for in objects/. A link to a new object points at its copy in this same
+    // archive (renamed into objects/ afterwards, which keeps the inode).
+    for (const [rel, v] of links) {
+      if (typeof v === 'string') entries.push({ type: 'symlink', name: rel, target: v });
+      else entries.push({ type: 'hardlink', name: rel, target: missing.has(v.hash) ? `${incoming}/${v.hash}` : `objects/${v.hash}` });
+    }
+    entries.push({ type: 'file', name: relToWork(`${paths.dir}/launch.sh`), size: launch.length, mode: 0o755, source: launch });
+    return entries;
+  };
   const incoming = `.incoming-${randomBytes(6).toString('hex')}`;
-  const entries: TarEntry[] = [];
-  for (const h of missing) {
-    const f = objectsByHash.get(h)!;
-    entries.push({ type: 'file', name: `${incoming}/${h}`, size: f.size, mode: f.mode, source: f.local });
-    lineage.uploaded.files++;
-    lineage.uploaded.bytes += f.size;
+  return { paths, objects: objectsByHash, pack, incoming, digest, outputs, lineage };
+}
+
+/**
+ * Sends what the remote store lacks and starts the attempt, in one remote command when the runtime
+ * already knows which objects the host has (from earlier steps and runs, `known`): the usual case costs
+ * one round trip. When the host lost objects meanwhile (someone cleaned the folder), the hard links to
+ * them fail before anything starts; then the store is asked and the attempt unpacked again.
+ */
+export async function sendAndStart(conn: SshConnection, workdir: string, prepared: PreparedAttempt, known: KnownObjects, start: string): Promise<string> {
+  const hashes = [...prepared.objects.keys()];
+  const objects = `${workdir}/objects`;
+  let missing = known.size ? new Set(hashes.filter((h) => !known.has(h))) : await missingObjects(conn, objects, hashes);
+  let out: string;
+  try {
+    out = await unpackAndStart(conn, workdir, prepared.incoming, prepared.paths, prepared.pack(missing), start);
+  } catch (e) {
+    if (!(e instanceof RemoteError) || e.code !== 'remote-command' || !known.size || !/link/i.test(e.message)) throw e;
+    known.clear();
+    missing = await missingObjects(conn, objects, hashes);
+    out = await unpackAndStart(conn, workdir, prepared.incoming, prepared.paths, prepared.pack(missing), start);
   }
-  // Hard links, not symbolic ones: Node resolves a module's symlinks to their target, so `./lib.mjs` next
-  // to a script would be looked for in objects/. A link to a new object points at its copy in this same
-  // archive (renamed into objects/ afterwards, which keeps the inode).
-  for (const [rel, v] of links) {
-    if (typeof v === 'string') entries.push({ type: 'symlink', name: rel, target: v });
-    else entries.push({ type: 'hardlink', name: rel, target: missing.has(v.hash) ? `${incoming}/${v.hash}` : `objects/${v.hash}` });
-  }
-  const body = Buffer.from(script);
-  entries.push({ type: 'file', name: relToWork(`${paths.dir}/launch.sh`), size: body.length, mode: 0o755, source: body });
-  return { paths, entries, incoming, digest, outputs, lineage };
+  known.add(hashes);
+  return out;
 }
 
 /**
@@ -174,14 +201,14 @@ export async function prepareAttempt(spec: LaunchSpec, ctx: PrepareContext, conn
  * the store only once complete, so an interrupted upload never leaves a truncated object behind) and
  * then runs `start`, whose output is returned.
  */
-export async function unpackAndStart(conn: SshConnection, workdir: string, prepared: PreparedAttempt, start: string): Promise<string> {
-  const inc = prepared.incoming;
+export async function unpackAndStart(conn: SshConnection, workdir: string, incoming: string, paths: AttemptPaths, entries: TarEntry[], start: string): Promise<string> {
+  const inc = incoming;
   const script = [
-    `cd ${sq(workdir)} || exit 1`,
-    'tar -xf - || exit 1',
+    `mkdir -p ${sq(workdir)}/objects && cd ${sq(workdir)} || exit 1`,
+    `tar -xf - || { rm -rf ${inc}; exit 1; }`,
     `if [ -d ${inc} ]; then (cd ${inc} && set -- * && if [ -e "$1" ]; then chmod a-w -- "$@"; mv -f -- "$@" ../objects/; fi) && rmdir ${inc} || exit 1; fi`,
-    `mkdir -p ${sq(prepared.paths.out)} ${sq(prepared.paths.code)} && cd ${sq(prepared.paths.dir)} || exit 1`,
+    `mkdir -p ${sq(paths.out)} ${sq(paths.code)} && cd ${sq(paths.dir)} || exit 1`,
     start,
   ].join('\n');
-  return conn.run(`sh -c ${sq(script)}`, { stdin: tarStream(prepared.entries) });
+  return conn.run(`sh -c ${sq(script)}`, { stdin: tarStream(entries) });
 }

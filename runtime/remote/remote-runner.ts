@@ -1,18 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Resources } from '../../language-server/model/pipeline-model.js';
 import type { LaunchSpec, RunningStep, StepExit, StepHooks, StepRunner } from '../exec/runner.js';
 import type { AttemptPaths } from './attempt-layout.js';
-import { ContentHasher } from './content-sync.js';
+import { ContentHasher, KnownObjects } from './content-sync.js';
 import { RemoteError } from './errors.js';
 import type { GpuCapacity, Launcher, RemoteHandle } from './launcher.js';
-import { prepareAttempt, unpackAndStart, type RemoteLineage } from './prepare.js';
+import { prepareAttempt, sendAndStart, type RemoteLineage } from './prepare.js';
 import { RemoteHost } from './remote-host.js';
 import { RemoteTail } from './remote-tail.js';
-import { sftpGet, sftpReadFile, sftpReaddir, sftpStat } from './sftp-io.js';
-import { shellPath } from './shell.js';
+import { sftpGet, sftpReaddir, sftpReadSmall, sftpRealpath, sftpStat } from './sftp-io.js';
 import type { ConnectSpec } from './ssh-options.js';
 
 export interface RemoteRunnerOptions {
@@ -32,6 +31,8 @@ export interface RemoteRunnerOptions {
   tmpRoot?: string;
   /** A step's resources: sbatch options on Slurm, and the GPU check on both kinds. */
   resourcesOf?: (step: string) => Resources;
+  /** The local store's state folder: file hashes and the objects each host has, kept between runs. */
+  stateDir?: string;
 }
 
 /** What a started attempt leaves next to its local spool files, so another runtime can find it again. */
@@ -63,7 +64,8 @@ export class RemoteRunner implements StepRunner {
   readonly host: string;
   readonly slots: number;
   readonly remote: RemoteHost;
-  readonly hasher = new ContentHasher();
+  readonly hasher: ContentHasher;
+  readonly known: KnownObjects;
   private workdir: Promise<string> | undefined;
   private disposed = false;
   private readonly notices = new Set<(m: string) => void>();
@@ -73,6 +75,10 @@ export class RemoteRunner implements StepRunner {
     this.host = o.connect.host === o.connect.alias ? o.connect.host : `${o.connect.alias} (${o.connect.host})`;
     this.slots = o.slots ?? (this.kind === 'slurm' ? 64 : 4);
     this.remote = new RemoteHost(o.connect, { reconnectForMs: o.reconnectForMs, notice: (m) => this.notices.forEach((n) => n(m)) });
+    const c = o.connect;
+    const id = createHash('sha256').update(`${c.user}@${c.host}:${c.port}:${o.workdir}`).digest('hex').slice(0, 16);
+    this.hasher = new ContentHasher(o.stateDir ? join(o.stateDir, 'remote', 'file-hashes.json') : undefined);
+    this.known = new KnownObjects(o.stateDir ? join(o.stateDir, 'remote', `objects-${id}.txt`) : undefined);
   }
 
   start(spec: LaunchSpec, hooks: StepHooks): RunningStep {
@@ -80,9 +86,19 @@ export class RemoteRunner implements StepRunner {
     return new RemoteAttempt(this, spec, hooks, token).running();
   }
 
-  /** The absolute working directory on the host, created on first use. */
+  /**
+   * The absolute working directory on the host. `~/x` is resolved against the home folder over SFTP (the
+   * session the logs are followed with anyway), so no remote command is spent on it; the folder itself is
+   * created by the command that unpacks the first attempt.
+   */
   resolvedWorkdir(): Promise<string> {
-    this.workdir ??= this.remote.retrying(async (c) => (await c.run(`mkdir -p ${shellPath(this.o.workdir)} && cd ${shellPath(this.o.workdir)} && pwd -P`)).trim());
+    const w = this.o.workdir;
+    this.workdir ??= w.startsWith('/')
+      ? Promise.resolve(w.replace(/\/+$/, ''))
+      : this.remote.retrying(async (c) => {
+        const home = await sftpRealpath(await c.sftp(), '.');
+        return w === '~' ? home : `${home}/${w.replace(/^~\//, '')}`.replace(/\/+$/, '');
+      });
     return this.workdir;
   }
 
@@ -139,6 +155,8 @@ export class RemoteRunner implements StepRunner {
   dispose(): void {
     this.disposed = true;
     this.remote.close();
+    this.hasher.save();
+    this.known.save();
   }
 }
 
@@ -178,10 +196,10 @@ class RemoteAttempt {
     try {
       const workdir = await this.r.resolvedWorkdir();
       await this.r.checkGpus(this.spec.step);
-      const prepared = await this.r.remote.retrying(async (c) => prepareAttempt(this.spec, {
+      const prepared = await prepareAttempt(this.spec, {
         target: this.r.options.target, hostLabel: this.r.host, workdir, hasher: this.r.hasher, setup: this.r.options.setup,
         shebang: this.r.launcher.shebang, token: this.token, sdkDir: this.r.options.sdkDir,
-      }, c));
+      });
       this.lineage = prepared.lineage;
       const digest = prepared.digest;
       const adopted = this.r.adoptable(this.spec.step, digest);
@@ -196,7 +214,7 @@ class RemoteAttempt {
         if (this.cancelled) throw new RemoteError('remote-command', 'cancelled before it started');
         // Not retried on a dropped connection: a second start could run the step twice.
         const c = await this.r.remote.connection();
-        const out = await unpackAndStart(c, workdir, prepared, this.r.launcher.startCommand(prepared.paths, this.spec.step));
+        const out = await sendAndStart(c, workdir, prepared, this.r.known, this.r.launcher.startCommand(prepared.paths, this.spec.step));
         this.paths = prepared.paths;
         this.handle = this.r.launcher.parseStart(out, this.token);
         record = {
@@ -237,11 +255,14 @@ class RemoteAttempt {
       const c = await this.r.remote.connection();
       try {
         const sftp = await c.sftp();
-        // Status first: once it exists the logs are complete, so the reads below get everything.
-        const status = await sftpReadFile(sftp, p.status);
-        let any = false;
-        for (const t of tails) any = (await t.poll(sftp)) || any;
+        // Status first: once it exists the logs are complete, so the reads below get everything. The
+        // status and the three files are asked for at once: one round trip per poll.
+        const statusRead = sftpReadSmall(sftp, p.status);
+        const got = await Promise.all(tails.map((t) => t.poll(sftp)));
+        const status = await statusRead;
+        const any = got.some(Boolean);
         if (status !== undefined) {
+          for (const t of tails) await t.poll(sftp);
           for (const t of tails) t.finish();
           const code = Number(status.toString('utf8').trim());
           return Number.isInteger(code) ? code : undefined;
@@ -250,7 +271,7 @@ class RemoteAttempt {
           lastAlive = Date.now();
           if (!(await this.r.launcher.alive(this.r.remote, this.handle!))) {
             // It may have written its status between our two looks.
-            if ((await sftpReadFile(sftp, p.status)) !== undefined) continue;
+            if ((await sftpReadSmall(sftp, p.status)) !== undefined) continue;
             for (const t of tails) {
               await t.poll(sftp);
               t.finish();

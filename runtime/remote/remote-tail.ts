@@ -1,6 +1,5 @@
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import type { SFTPWrapper } from 'ssh2';
-import { sftpReadFrom } from './sftp-io.js';
 
 /**
  * Follows a file a remote step appends to, by byte offset, and mirrors it into a local file. The local
@@ -10,6 +9,9 @@ import { sftpReadFrom } from './sftp-io.js';
 export class RemoteTail {
   private offset: number;
   private partial: Buffer;
+  /** An open handle on the remote file, valid for the SFTP session it was opened on. */
+  private handle: { sftp: SFTPWrapper; handle: Buffer } | undefined;
+  private readonly buf = Buffer.allocUnsafe(256 * 1024);
 
   constructor(readonly remote: string, readonly local: string, private readonly onLines: (lines: string[]) => void) {
     this.offset = existsSync(local) ? statSync(local).size : 0;
@@ -23,23 +25,35 @@ export class RemoteTail {
     return this.offset;
   }
 
-  /** Reads what was appended since the last poll; true when there was something. */
+  /**
+   * Reads what was appended since the last poll; true when there was something. The handle stays open
+   * between polls, so a quiet file costs one read request (answered with end-of-file) per poll.
+   */
   async poll(sftp: SFTPWrapper): Promise<boolean> {
+    if (this.handle?.sftp !== sftp) {
+      this.handle = undefined;
+      const h = await open(sftp, this.remote);
+      if (!h) return false; // not created yet
+      this.handle = { sftp, handle: h };
+    }
     let any = false;
     for (;;) {
-      const data = await sftpReadFrom(sftp, this.remote, this.offset);
-      if (!data?.length) return any;
+      const n = await read(sftp, this.handle.handle, this.buf, this.offset);
+      if (!n) return any;
       any = true;
+      const data = Buffer.from(this.buf.subarray(0, n));
       appendFileSync(this.local, data);
-      this.offset += data.length;
+      this.offset += n;
       this.deliver(data);
     }
   }
 
-  /** The last line, when the file does not end with a newline. */
+  /** The last line, when the file does not end with a newline; closes the handle. */
   finish(): void {
     if (this.partial.length) this.onLines([stripCr(this.partial.toString('utf8'))]);
     this.partial = Buffer.alloc(0);
+    if (this.handle) this.handle.sftp.close(this.handle.handle, () => undefined);
+    this.handle = undefined;
   }
 
   private deliver(data: Buffer): void {
@@ -55,3 +69,24 @@ export class RemoteTail {
 }
 
 const stripCr = (l: string) => (l.endsWith('\r') ? l.slice(0, -1) : l);
+
+function open(sftp: SFTPWrapper, path: string): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    sftp.open(path, 'r', (err, handle) => {
+      if (!err) return resolve(handle);
+      if ((err as Error & { code?: number }).code === 2) return resolve(undefined); // NO_SUCH_FILE
+      reject(err);
+    });
+  });
+}
+
+/** Bytes read at `offset` (0 at end of file). */
+function read(sftp: SFTPWrapper, handle: Buffer, buf: Buffer, offset: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    sftp.read(handle, buf, 0, buf.length, offset, (err, n) => {
+      if (!err) return resolve(n);
+      if ((err as Error & { code?: number }).code === 1) return resolve(0); // EOF
+      reject(err);
+    });
+  });
+}

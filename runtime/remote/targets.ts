@@ -30,6 +30,8 @@ export interface RemoteTargetContext {
   workspaceRoot: string;
   /** The store's tmp folder (attempt records of earlier runs live there). */
   tmpRoot?: string;
+  /** The local store's state folder (hash memory, objects known per host). */
+  stateDir?: string;
   /** `mlpipe attach`: the run whose remote attempts are adopted. */
   adoptRun?: string;
   /** A step's resources (slurm: sbatch options; both: the GPU check). */
@@ -59,5 +61,6 @@ export function remoteRunnerFor(t: TargetModel, ctx: RemoteTargetContext): Remot
     adoptRun: ctx.adoptRun,
     tmpRoot: ctx.tmpRoot,
     resourcesOf: ctx.resourcesOf,
+    stateDir: ctx.stateDir,
   });
 }

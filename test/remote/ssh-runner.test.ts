@@ -1,6 +1,6 @@
 // Remote steps on a real sshd: sync, detached processes, live logs that survive sshd going away,
 // outputs, metrics, setup, cancellation that leaves nothing behind.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteRunner } from '../../runtime/remote/remote-runner.js';
@@ -64,6 +64,31 @@ describe('ssh target: remote steps', () => {
     const again = r.start(ws.spec('train', { argv: ['sh', join(ws.code, 'steps/train.sh'), input] }, { inputs: { rows: input }, outputs: { model: 'model.bin' } }), recorder().hooks);
     expect(await again.exited).toEqual({ code: 0, signal: null });
     expect((again as unknown as { lineage(): { uploaded: { files: number } } }).lineage().uploaded.files).toBe(0);
+
+    // Someone cleaned the remote folder: the runner's memory of what the host has is wrong, the hard links
+    // fail before anything starts, and the objects are sent again.
+    rmSync(join(server.dir, 'work', 'objects'), { recursive: true });
+    const third = recorder();
+    const after = r.start(ws.spec('train', { argv: ['sh', join(ws.code, 'steps/train.sh'), input] }, { inputs: { rows: input }, outputs: { model: 'model.bin' } }), third.hooks);
+    expect(await after.exited).toEqual({ code: 0, signal: null });
+    expect(third.stdout[1]).toBe('3');
+    expect((after as unknown as { lineage(): { uploaded: { files: number } } }).lineage().uploaded.files).toBe(2);
+  });
+
+  it('data already on the host (a remote: path) is referenced where it is, not copied', async () => {
+    ws = workspace();
+    const onHost = join(server.dir, 'scratch', 'big.csv');
+    mkdirSync(join(server.dir, 'scratch'), { recursive: true });
+    writeFileSync(onHost, 'x\n1\n2\n');
+    const rec = recorder();
+    // What the executor passes for `source big { path "remote:/.../big.csv" }`: the path joined to the pipeline's folder.
+    const input = join(ws.code, `remote:${onHost}`);
+    const step = runner().start(ws.spec('count', { shell: 'wc -l < "$MLPIPE_INPUT_BIG"' }, { inputs: { big: input }, env: { MLPIPE_INPUT_BIG: input } }), rec.hooks);
+    expect(await step.exited).toEqual({ code: 0, signal: null });
+    expect(rec.stdout).toEqual(['3']);
+    const lineage = (step as unknown as { lineage(): { inputs: unknown[]; uploaded: { files: number } } }).lineage();
+    expect(lineage.inputs).toEqual([{ name: 'big', remote: onHost, referenced: true }]);
+    expect(lineage.uploaded.files).toBe(0);
   });
 
   it('a failing setup command fails the step with its exit code and says so', async () => {

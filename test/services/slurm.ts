@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { freePort } from '../../scripts/lib/free-port.js';
 import { spawnGroup, stopGroup } from '../../scripts/lib/process-group.js';
 import { ownedTempDir } from '../../scripts/lib/temp-dir.js';
+import { requireProgram } from './packages.js';
 import { killAll, processesWithEnv } from './proc-tree.js';
 import { portOpen, waitFor } from './wait.js';
 
@@ -38,6 +39,13 @@ const GPUS = 2;
 
 export async function startSlurm(options: SlurmOptions = {}): Promise<SlurmCluster> {
   const accounting = options.accounting ?? true;
+  requireProgram('/usr/sbin/slurmctld', 'slurmctld');
+  requireProgram('/usr/sbin/slurmd', 'slurmd');
+  requireProgram('/usr/sbin/munged', 'munge');
+  if (accounting) {
+    requireProgram('/usr/sbin/slurmdbd', 'slurmdbd');
+    requireProgram('/usr/sbin/mariadbd', 'mariadb-server');
+  }
   const tmp = ownedTempDir('mlpipe-slurm-');
   const dir = tmp.path;
   const daemons: ChildProcess[] = [];

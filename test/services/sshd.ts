@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { freePort } from '../../scripts/lib/free-port.js';
 import { spawnGroup, stopGroup } from '../../scripts/lib/process-group.js';
 import { ownedTempDir, type OwnedTempDir } from '../../scripts/lib/temp-dir.js';
+import { requireProgram } from './packages.js';
 import { descendants, killAll } from './proc-tree.js';
 import { pidAlive, portOpen, waitFor } from './wait.js';
 
@@ -43,6 +44,7 @@ export interface SshServerOptions {
 const SSHD = '/usr/sbin/sshd';
 
 export async function startSshd(options: SshServerOptions = {}): Promise<SshServer> {
+  requireProgram(SSHD, 'openssh-server');
   const tmp: OwnedTempDir = ownedTempDir('mlpipe-sshd-');
   const dir = tmp.path;
   const port = await freePort();
