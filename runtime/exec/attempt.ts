@@ -8,7 +8,7 @@ import type { FileHasher } from '../store/hashing.js';
 import type { Workspace } from '../store/workspace.js';
 import type { RunRecorder } from '../tracking/recorder.js';
 import { reasonsText, type FailureReason, type MetricPoint, type RerunReason, type RunEventInput } from './events.js';
-import { outputsOf } from './executor.js';
+import { outputsOf } from './outputs.js';
 import { isProcessKind, type ExecNode } from './graph.js';
 import { IN_PROCESS } from './kinds/index.js';
 import { launchSpec } from './kinds/process.js';

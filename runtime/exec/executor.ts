@@ -1,10 +1,11 @@
-import { cpus, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { PipelineModel, Scalar } from '../../language-server/model/pipeline-model.js';
 import { Registry } from '../registry/registry.js';
 import { StepCache, type CacheEntry } from '../store/cache.js';
-import { FileHasher } from '../store/hashing.js';
+import { FileHasher, sha256 } from '../store/hashing.js';
+import { linkLatestOutputs } from '../store/latest-outputs.js';
 import { storePaths, type Workspace } from '../store/workspace.js';
 import { gitInfo } from '../tracking/git.js';
 import { RunRecorder } from '../tracking/recorder.js';
@@ -24,6 +25,7 @@ import { RunData } from './run-data.js';
 import { select, type SelectionOptions } from './selection.js';
 import { Targets } from './targets.js';
 import { mapProp } from './props.js';
+import { outputsOf } from './outputs.js';
 
 export interface RunOptions extends SelectionOptions {
   /** The .mlpipe file (absolute). */
@@ -152,6 +154,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const ws = opts.workspace;
   const [git, plan] = await Promise.all([gitInfo(ws.root), p.plan(targets)]);
+  const lineage = { pipelineDigest: sha256(readFileSync(opts.file)), sources: await p.fingerprints.knownSources() };
   const recorder = new RunRecorder(ws, runId, {
     t: 'start', id: runId, pipeline: p.model.name, file: relative(ws.root, opts.file), started, host: hostname(), pid: process.pid,
     pidStart: processStartTime(process.pid), params: p.params, git, parent: opts.parent, command: opts.command ?? 'run',
@@ -166,7 +169,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const tmpRoot = join(storePaths(ws).tmp, runId);
   emit({
     type: 'run_started', v: EVENT_STREAM_VERSION, pipeline: p.model.name, file: opts.file, workspace: ws.root, params: p.params, nodes: plan,
-    parent: opts.parent, git, host: hostname(), pid: process.pid,
+    parent: opts.parent, git, lineage, host: hostname(), pid: process.pid,
   });
 
   const status = new Map<string, NodeStatus>();
@@ -189,6 +192,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     for (const [k, v] of Object.entries(entry.manifest.metrics)) metrics[`${id}.${k}`] = v;
     status.set(id, how);
     counts[how === 'done' ? 'ran' : 'cached']++;
+    linkLatestOutputs(ws, p.model.name, id, entry.dir);
   };
 
   const execute = async (e: ExecNode): Promise<void> => {
@@ -282,12 +286,6 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   return { runId, status: runStatus, counts, failed, results: p.results };
 }
 
-export function outputsOf(entry: CacheEntry): Record<string, { path: string; digest: string; bytes: number }> {
-  const out: Record<string, { path: string; digest: string; bytes: number }> = {};
-  for (const [name, o] of Object.entries(entry.manifest.outputs)) out[name] = { path: entry.output(name), digest: o.digest, bytes: o.bytes };
-  return out;
-}
-
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -300,5 +298,3 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
-
-export const defaultParallelism = (): number => cpus().length;
