@@ -66,8 +66,12 @@ export async function attemptNode(
   const tail: string[] = [];
   const lastMetrics: Record<string, number> = {};
 
+  let explanation: string | undefined;
   const logLines = (stream: 'stdout' | 'stderr', lines: string[]) => {
     const masked = lines.map((l) => env.masker.mask(l));
+    // A step (or its launcher, like the notebook driver) explains its failure in a last stderr line
+    // starting with "mlpipe: "; it becomes the failure's message.
+    if (stream === 'stderr') for (const l of masked) if (l.startsWith('mlpipe: ')) explanation = l.slice(8);
     env.recorder.appendLog(e.id, attempt, masked);
     for (const line of masked) env.emit({ type: 'step_log', step: e.id, attempt, stream, line });
     tail.push(...masked);
@@ -122,7 +126,8 @@ export async function attemptNode(
         throw abortFailure(ac.signal, timeoutMs);
       }
       if (outcome.code !== 0) {
-        throw new StepFailure(outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`, outcome.signal ? 'signal' : 'exit', { code: outcome.code, signal: outcome.signal });
+        const how = outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`;
+        throw new StepFailure(explanation ? `${explanation} (${how})` : how, outcome.signal ? 'signal' : 'exit', { code: outcome.code, signal: outcome.signal });
       }
     } else {
       startedEvent();
@@ -161,7 +166,7 @@ function resolveInputs(env: AttemptEnv, e: ExecNode): ResolvedInput[] {
   return e.inputs.map((i) => {
     if (i.origin.type === 'exec') {
       const entry = env.results.get(i.origin.node);
-      return { ...i, path: entry?.output(i.origin.output) };
+      return { ...i, path: i.origin.output ? entry?.output(i.origin.output) : undefined };
     }
     if (i.origin.type === 'source') {
       const p = i.origin.node.path ?? '';

@@ -88,7 +88,10 @@ class Prepared {
     this.baseDir = dirname(opts.file);
     const paths = storePaths(opts.workspace);
     this.hasher = new FileHasher(join(paths.state, 'file-hashes.json'));
-    this.fingerprints = new Fingerprints(this.graph, this.baseDir, this.hasher, (node, output) => this.results.get(node)?.manifest.outputs[output]?.digest);
+    this.fingerprints = new Fingerprints(this.graph, this.baseDir, this.hasher, (node, output) => {
+      const m = this.results.get(node)?.manifest;
+      return output === '' ? m?.key : m?.outputs[output]?.digest;
+    });
     this.cache = new StepCache(opts.workspace);
     this.state = new NodeState(opts.workspace, opts.file);
     this.registry = new Registry(opts.workspace);
