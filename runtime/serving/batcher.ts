@@ -24,12 +24,15 @@ export class Batcher {
   submit(feeds: Record<string, FeedTensor>, rows: number): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ feeds, rows, resolve, reject });
-      if (!this.running) void this.drain();
+      if (!this.running) {
+        this.running = true;
+        // One turn of the event loop first: requests that arrived in the same turn join this batch.
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     while (this.queue.length) {
       const batch: Pending[] = [];
       let rows = 0;
