@@ -19,7 +19,7 @@ describe('step kinds', () => {
     entity user
     timestamp ts
     sql """
-      select \"user\", ts, count(*) over (partition by \"user\" order by ts) as n
+      select "user", ts, count(*) over (partition by "user" order by ts) as n
       from events
     """
     feature n: int
