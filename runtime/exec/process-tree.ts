@@ -142,6 +142,16 @@ export function findByTokenPrefix(prefix: string): ProcessTree[] {
   return out;
 }
 
+/** Whether `pid` leads its process group (a step's main process does). */
+export function isGroupLeader(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pid;
+  } catch {
+    return false;
+  }
+}
+
 /** Kills what a finished step left behind in its group (background jobs), without waiting. */
 export function killLeftovers(tree: ProcessTree): void {
   try {

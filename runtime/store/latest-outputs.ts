@@ -1,22 +1,29 @@
-import { renameSync, rmSync, symlinkSync } from 'node:fs';
+import { readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ensureDir, type Workspace } from './workspace.js';
+import type { DirMemo, Workspace } from './workspace.js';
 
 /**
  * `.mlpipe/outputs/<pipeline>/<node>` → the output folder of that node's latest result in the cache: a
  * stable path for people and scripts (`mlpipe score ... .mlpipe/outputs/churn/holdout/holdout.parquet`).
- * Replaced atomically (a new link renamed over the old one); a failure here never fails a run.
+ * Relative, so it survives the workspace being moved; left alone when it already points there (a cached
+ * rerun touches nothing). A failure here never fails a run.
  */
-export function linkLatestOutputs(ws: Workspace, pipeline: string, node: string, entryDir: string): void {
+export function linkLatestOutputs(ws: Workspace, dirs: DirMemo, pipeline: string, node: string, entryDir: string): void {
   try {
-    const dir = ensureDir(join(ws.store, 'outputs', pipeline));
+    const dir = dirs.ensure(join(ws.store, 'outputs', pipeline));
     const link = join(dir, node);
-    const tmp = `${link}.${process.pid}.tmp`;
-    rmSync(tmp, { force: true });
-    // Relative, so the link survives the workspace being moved or mounted elsewhere.
-    symlinkSync(relative(dir, join(entryDir, 'out')), tmp);
-    renameSync(tmp, link);
+    const target = relative(dir, entryDir);
+    let current: string | undefined;
+    try {
+      current = readlinkSync(link);
+    } catch {
+      current = undefined;
+    }
+    if (current === target) return;
+    if (current !== undefined) rmSync(link, { force: true });
+    symlinkSync(target, link);
   } catch {
-    // A file system without symlinks: the outputs are still in the cache and in the run's events.
+    // A file system without symlinks, or another run moving the same link: the outputs are still in the
+    // cache and in the run's events.
   }
 }

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { findByTokenPrefix, killTree } from '../exec/process-tree.js';
+import { findByTokenPrefix, isGroupLeader, killTree } from '../exec/process-tree.js';
 import type { Workspace } from '../store/workspace.js';
 import { appendIndex, readIndex } from './run-index.js';
 import { findRun } from './runs.js';
@@ -24,9 +24,15 @@ export async function cancelRun(ws: Workspace, ref: string, graceMs = 5000): Pro
     }
   }
   if (run.status !== 'running' && run.status !== 'interrupted') return { id: run.id, was: run.status, killed: 0 };
+  // Every process carrying one of the run's step tokens; each token's tree (group, descendants, carriers)
+  // is ended once, from its session leader when that is among them.
   const orphans = findByTokenPrefix(`${run.id}/`);
-  const groups = new Map(orphans.map((o) => [o.token, o]));
-  await Promise.all([...groups.values()].map((t) => killTree(t, graceMs)));
+  const trees = new Map<string, { pid: number; token?: string }>();
+  for (const o of orphans) {
+    const seen = trees.get(o.token!);
+    if (!seen || isGroupLeader(o.pid)) trees.set(o.token!, o);
+  }
+  await Promise.all([...trees.values()].map((t) => killTree(t, graceMs)));
   appendIndex(ws, { t: 'cancel', id: run.id, ts: Date.now() });
   return { id: run.id, was: run.status, killed: orphans.length };
 }
