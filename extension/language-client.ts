@@ -15,6 +15,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     documentSelector: [{ language: 'mlpipe' }],
     outputChannel: output,
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.mlpipe') },
+    // The server runs no data query until told the workspace is trusted (see workspace-trust.ts).
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
   };
   return new LanguageClient('mlpipe', 'MLPipe Language Server', serverOptions, clientOptions);
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PipelineModelRequest, type PipelineModelResult } from '../language-server/lsp/protocol.js';
+import { PipelineModelRequest, TrustChangedNotification, type PipelineModelResult } from '../language-server/lsp/protocol.js';
+import { watchDataFiles } from './data-files.js';
 import { ValidationStatus } from './status-bar.js';
 
 /** What `activate()` returns: used by extension tests and other extensions. */
@@ -39,6 +40,9 @@ export class MLPipeExtension {
     const ready = import('./language-client.js').then(async ({ createLanguageClient }) => {
       this.client = createLanguageClient(this.context, this.output);
       await this.client.start();
+      this.disposables.push(...watchDataFiles(this.client), vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        void this.client?.sendNotification(TrustChangedNotification, { trusted: true });
+      }));
       this.output.info(`MLPipe language server ready ${(performance.now() - started).toFixed(0)} ms after activation started`);
     });
     ready.catch((e: unknown) => this.output.info(`MLPipe language server failed to start: ${String(e)}`));

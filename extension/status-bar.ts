@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 
+/** Diagnostic source of data findings (language-server/data/data-checks.ts). */
+const DATA_SOURCE = 'mlpipe-data';
+
 /** Shows the validation state of the active `.mlpipe` document: errors, warnings or a check mark. */
 export class ValidationStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('mlpipe.validation', vscode.StatusBarAlignment.Left, 10);
@@ -29,7 +32,11 @@ export class ValidationStatus implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const diags = vscode.languages.getDiagnostics(doc.uri);
+    // The pipeline's own state (text) comes first; what its data checks found is appended, so
+    // "valid" still means the file is a correct pipeline while its data may fail expectations.
+    const all = vscode.languages.getDiagnostics(doc.uri);
+    const diags = all.filter((d) => d.source !== DATA_SOURCE);
+    const dataIssues = all.filter((d) => d.source === DATA_SOURCE && d.severity === vscode.DiagnosticSeverity.Error).length;
     const errors = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
     const warnings = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Warning).length;
     const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
@@ -43,7 +50,8 @@ export class ValidationStatus implements vscode.Disposable {
       this.item.text = '$(check) MLPipe: valid';
       this.item.backgroundColor = undefined;
     }
-    this.item.tooltip = `${doc.uri.path.split('/').pop()}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}. Click for the Problems panel.`;
+    if (dataIssues) this.item.text += ` · $(database) ${plural(dataIssues, 'data check')} failed`;
+    this.item.tooltip = `${doc.uri.path.split('/').pop()}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${dataIssues ? `, ${plural(dataIssues, 'failed data check')}` : ''}. Click for the Problems panel.`;
     this.item.show();
   }
 

@@ -7,6 +7,7 @@ import {
 } from 'langium/lsp';
 import type { Document } from './generated/ast.js';
 import { MLPipeGeneratedModule, MLPipeGeneratedSharedModule } from './generated/module.js';
+import { DataCatalogHolder } from './data/data-catalog.js';
 import { MLPipeCodeActionProvider } from './lsp/code-actions.js';
 import { MLPipeCompletionProvider } from './lsp/completion/completion-provider.js';
 import { MLPipeDocumentSymbolProvider } from './lsp/document-symbols.js';
@@ -24,6 +25,10 @@ import { MLPipeDocumentValidator } from './validation/syntax-errors.js';
 export interface MLPipeAddedServices {
   validation: {
     MLPipeValidator: MLPipeValidator;
+  };
+  data: {
+    /** Real columns and profiles; empty unless the language server plugs in the DuckDB-backed catalog. */
+    Catalog: DataCatalogHolder;
   };
 }
 
@@ -51,6 +56,9 @@ export const MLPipeModule: Module<MLPipeServices, PartialLangiumServices & DeepP
     DocumentSymbolProvider: (services) => new MLPipeDocumentSymbolProvider(services),
     SemanticTokenProvider: (services) => new MLPipeSemanticTokenProvider(services),
     CodeActionProvider: (services) => new MLPipeCodeActionProvider(services),
+  },
+  data: {
+    Catalog: () => new DataCatalogHolder(),
   },
   validation: {
     MLPipeValidator: () => new MLPipeValidator(),

@@ -1,4 +1,4 @@
-import { CstUtils, type AstNode, type CstNode } from 'langium';
+import type { AstNode, CompositeCstNode, CstNode } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
 import * as ast from '../generated/ast.js';
 import type { NodeKind } from '../model/pipeline-model.js';
@@ -254,7 +254,9 @@ export class SymbolTable {
   /** `a.b@c`: the tokens are name, '.', name, '@', alias; segments are the names before '@'. */
   private segmentsOf(ref: ast.Ref): RefSegment[] {
     const nodes: CstNode[] = [];
-    for (const leaf of ref.$cstNode ? CstUtils.flattenCst(ref.$cstNode) : []) {
+    const all: CstNode[] = [];
+    if (ref.$cstNode) leavesOf(ref.$cstNode, all);
+    for (const leaf of all) {
       if (leaf.hidden || leaf.text === '.' || leaf.text === '*') continue;
       if (leaf.text === '@') break;
       nodes.push(leaf);
@@ -372,4 +374,11 @@ export function enclosingBlock(node: AstNode | undefined): Block | ast.Target | 
     if (isBlock(n) || ast.isTarget(n) || ast.isParam(n)) return n;
   }
   return undefined;
+}
+
+/** Leaf tokens under a CST node, in order (a plain walk: Langium's streams cost more on hot paths). */
+function leavesOf(node: CstNode, out: CstNode[]): void {
+  const content = (node as Partial<CompositeCstNode>).content;
+  if (!content) out.push(node);
+  else for (const child of content) leavesOf(child, out);
 }

@@ -6,20 +6,37 @@ import { specOf } from '../analysis/blocks.js';
 import { enclosingBlock, type Declaration } from '../analysis/symbols.js';
 import { propertySpec, RESOURCE_KEYS, type ValueSpec } from '../schema/property-schema.js';
 import { EXPECTATION_FUNCTION_DOCS, KEYWORD_DOCS, STEP_KIND_DOCS, TARGET_KIND_DOCS } from '../schema/keyword-docs.js';
+import { columnOwner } from '../data/column-owner.js';
+import { DataCatalogHolder } from '../data/data-catalog.js';
 import { symbolAt } from './locate.js';
 
 export class MLPipeHoverProvider {
-  constructor(_services: LangiumServices) {}
+  private readonly catalog: DataCatalogHolder;
 
-  getHoverContent(document: LangiumDocument, params: HoverParams): Hover | undefined {
+  constructor(services: LangiumServices & { data?: { Catalog: DataCatalogHolder } }) {
+    this.catalog = services.data?.Catalog ?? new DataCatalogHolder();
+  }
+
+  async getHoverContent(document: LangiumDocument, params: HoverParams): Promise<Hover | undefined> {
     const at = symbolAt(document, params.position);
     if (at.declaration && at.range) return markdown(describeDeclaration(at.declaration), at.range);
+    const uri = document.uri.toString();
+    // `customers.customer_id`: the second part is a column of the source.
+    if (at.reference && at.segment && at.range && at.reference.segments.indexOf(at.segment) === 1 && at.reference.head?.kind === 'source') {
+      const text = await this.catalog.current.describeColumn(uri, at.reference.head.name, at.segment.text);
+      return text ? markdown(text, at.range) : undefined;
+    }
     const root = document.parseResult.value;
     const offset = document.textDocument.offsetAt(params.position);
     const leaf = root.$cstNode ? CstUtils.findLeafNodeAtOffset(root.$cstNode, offset) : undefined;
     if (!leaf || leaf.hidden) return undefined;
     const node = leaf.astNode;
     const feature = GrammarUtils.findAssignment(leaf)?.feature;
+    const owner = feature && ['column', 'columns', 'key', 'path'].includes(feature) ? columnOwner(node) : undefined;
+    if (owner) {
+      const text = await this.catalog.current.describeColumn(uri, owner, leaf.text);
+      if (text) return markdown(text, leaf.range);
+    }
     if (ast.isProperty(node) && feature === 'key') {
       const ps = propertySpec(specOf(enclosingBlock(node) as Parameters<typeof specOf>[0]), node.key);
       if (ps) return markdown(`**${ps.key}**: ${ps.doc}\n\n_Value:_ ${describeSpec(ps.value)}${ps.required ? ' · required' : ''}`, leaf.range);

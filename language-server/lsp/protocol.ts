@@ -25,3 +25,20 @@ export interface PipelineModelResult {
 export const PipelineModelChangedNotification = 'mlpipe/pipelineModelChanged';
 export const SubscribePipelineModelNotification = 'mlpipe/subscribePipelineModel';
 export const UnsubscribePipelineModelNotification = 'mlpipe/unsubscribePipelineModel';
+
+/** The extension reports Workspace Trust: data checks and previews run only while it is granted. */
+export const TrustChangedNotification = 'mlpipe/trustChanged';
+export interface TrustChangedParams {
+  trusted: boolean;
+}
+
+/** Data files in the workspace changed on disk: re-run the data checks of open documents. */
+export const DataFilesChangedNotification = 'mlpipe/dataFilesChanged';
+
+/** The first rows and statistics of a training set's point-in-time join. */
+export const PreviewTrainingSetRequest = 'mlpipe/previewTrainingSet';
+export interface PreviewTrainingSetParams {
+  uri: string;
+  name: string;
+  limit?: number;
+}

@@ -121,13 +121,19 @@ export interface ColumnProblem {
  * features, label): each missing one is a problem with "did you mean" and the range to underline.
  * Views whose data cannot be read are skipped (the source checks report why).
  */
-export async function checkColumns(engine: DataEngine, model: PipelineModel, baseDir: string, opts: QueryOptions = {}): Promise<ColumnProblem[]> {
+export async function checkColumns(
+  engine: DataEngine, model: PipelineModel, baseDir: string,
+  opts: QueryOptions & { onColumns?: (node: string, columns: ColumnInfo[]) => void } = {},
+): Promise<ColumnProblem[]> {
   engine.assertTrusted();
   const data = new PipelineData(engine, model, baseDir);
   const problems: ColumnProblem[] = [];
   const columnsOf = async (name: string): Promise<ColumnInfo[] | undefined> => {
     try {
-      return await describeRelation(engine, await data.relation(name, opts), opts);
+      const columns = await describeRelation(engine, await data.relation(name, opts), opts);
+      // The editor keeps these for completion and hover: no second DESCRIBE.
+      opts.onColumns?.(name, columns);
+      return columns;
     } catch (e) {
       if (isCancelled(e)) throw e;
       return undefined;

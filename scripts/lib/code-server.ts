@@ -4,6 +4,7 @@ import { freePort } from './free-port.js';
 import { ensureCodeServer } from './install-code-server.js';
 import { spawnGroup, stopGroup } from './process-group.js';
 import { withoutNpmScriptEnv } from './proc.js';
+import { ensureSampleData } from './sample-data.js';
 import { ownedTempDir } from './temp-dir.js';
 
 export interface CodeServerOptions {
@@ -97,6 +98,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   mkdirSync(join(dirs.userData, 'User'));
   const workspace = options.copyWorkspace ? join(temp, 'workspace') : options.workspace;
   if (options.copyWorkspace) cpSync(options.workspace, workspace, { recursive: true });
+  ensureSampleData(workspace);
   writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
   if (options.extensionFromSource) linkExtension(options.extensionFromSource, dirs.extensions);
   const port = options.port ?? (await freePort());

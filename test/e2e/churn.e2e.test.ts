@@ -71,4 +71,13 @@ describe('churn.mlpipe in code-server', () => {
     await expect(hover).toBeVisible();
     await workbench.screenshot('04-hover');
   }));
+
+  it('a failed data expectation is underlined and listed in the Problems panel with counts and examples', STEP_TIMEOUT, step(async () => {
+    await page.keyboard.press('Escape');
+    // The status bar tells the data checks ran; the Problems panel names the expectation and the rows.
+    await expect(statusBarItem(page, /data checks? failed/)).toBeVisible(60_000);
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: /age between 18 and 120: [\d,]+ of [\d,]+ rows \([\d.]+%\) outside; e\.g\./ });
+    await expect(row).toBeVisible();
+    await workbench.screenshot('05-data-expectation');
+  }));
 });

@@ -2,7 +2,7 @@
 // churn sample. Edits go through WorkspaceEdit (as a user's would) and are reverted after each test.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { diagnosticCode, errorsOf, mlpipe, openEditor, positionOf, replaceFirst, revert, sampleUri, waitFor, waitForDiagnostics } from './helpers.js';
+import { diagnosticCode, languageErrorsOf, mlpipe, openEditor, positionOf, replaceFirst, revert, sampleUri, waitFor, waitForDiagnostics } from './helpers.js';
 
 suite('churn sample: activation and diagnostics', () => {
   const churn = sampleUri('churn', 'churn.mlpipe');
@@ -26,7 +26,7 @@ suite('churn sample: activation and diagnostics', () => {
     assert.equal(result.hasSyntaxErrors, false);
     assert.deepEqual(result.diagnostics.filter((d) => d.severity === 1), []);
     assert.ok(result.model.nodes.length > 0, 'the pipeline model has no nodes');
-    await waitFor('status bar "valid"', () => (api.statusText() === '$(check) MLPipe: valid' ? true : undefined));
+    await waitFor('status bar "valid"', () => (api.statusText().startsWith('$(check) MLPipe: valid') ? true : undefined));
   });
 
   test('a misspelt reference gets unresolved-reference with "did you mean", and clears when fixed', async () => {
@@ -42,10 +42,19 @@ suite('churn sample: activation and diagnostics', () => {
     assert.match(diagnostic.message, /did you mean 'events'/);
     assert.equal(document.getText(diagnostic.range), 'evnts');
     assert.equal(diagnostic.range.start.line, positionOf(document, /^ {4}from evnts$/m).line);
-    await waitFor('status bar "1 error"', () => (api.statusText() === '$(error) MLPipe: 1 error' ? true : undefined));
+    await waitFor('status bar "1 error"', () => (api.statusText().startsWith('$(error) MLPipe: 1 error') ? true : undefined));
 
     await replaceFirst(document, /^ {4}from evnts$/m, '    from events');
-    await waitForDiagnostics(churn, (ds) => errorsOf(ds).length === 0);
-    await waitFor('status bar "valid" again', () => (api.statusText() === '$(check) MLPipe: valid' ? true : undefined));
+    await waitForDiagnostics(churn, (ds) => languageErrorsOf(ds).length === 0);
+    await waitFor('status bar "valid" again', () => (api.statusText().startsWith('$(check) MLPipe: valid') ? true : undefined));
+  });
+
+  test('failed data expectations show as diagnostics on the expectation, with counts and examples', async () => {
+    const document = editor.document;
+    const diagnostics = await waitForDiagnostics(churn, (ds) => ds.some((d) => diagnosticCode(d) === 'data-expectation' && d.message.startsWith('age between')));
+    const age = diagnostics.find((d) => d.message.startsWith('age between'))!;
+    assert.equal(document.getText(age.range), 'expect age between 18 and 120 mostly 0.99');
+    assert.match(age.message, /^age between 18 and 120: [\d,]+ of [\d,]+ rows \([\d.]+%\) outside; e\.g\. /);
+    assert.equal(age.source, 'mlpipe-data');
   });
 });

@@ -34,10 +34,10 @@ export class ServerProcess {
     this.connection.listen();
   }
 
-  async initialize(rootUri: string | null = null): Promise<InitializeResult> {
+  async initialize(rootUri: string | null = null, initializationOptions?: unknown): Promise<InitializeResult> {
     const result = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid, rootUri, capabilities: { textDocument: { publishDiagnostics: {}, completion: { completionItem: { snippetSupport: true } } } },
-      workspaceFolders: null,
+      workspaceFolders: rootUri ? [{ uri: rootUri, name: 'workspace' }] : null, initializationOptions,
     });
     await this.connection.sendNotification('initialized', {});
     return result;

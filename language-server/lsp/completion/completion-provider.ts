@@ -9,6 +9,7 @@ import type { Declaration, SymbolTable } from '../../analysis/symbols.js';
 import { PARAM_TYPES, STEP_KINDS, TARGET_KINDS, type ParamType } from '../../model/pipeline-model.js';
 import { blockSpec, COLUMN_TYPES, RESOURCE_KEYS, type BlockSpec, type PropertySpec, type RefKind, type ValueSpec } from '../../schema/property-schema.js';
 import { KEYWORD_DOCS, STEP_KIND_DOCS, TARGET_KIND_DOCS } from '../../schema/keyword-docs.js';
+import { DataCatalogHolder } from '../../data/data-catalog.js';
 import { blockHeader, propertyKeyOf, textContext, type BlockHeader, type TextContext } from './text-context.js';
 import { MEMBER_SNIPPETS, TOP_LEVEL_SNIPPETS } from './snippets.js';
 
@@ -35,7 +36,12 @@ const EXPECT_SUBJECTS: [string, string][] = [
 export class MLPipeCompletionProvider {
   readonly completionOptions = { triggerCharacters: ['.', '@', ':', '['] };
 
-  constructor(_services: LangiumServices) {}
+  private readonly catalog: DataCatalogHolder;
+  private uri = '';
+
+  constructor(services: LangiumServices & { data?: { Catalog: DataCatalogHolder } }) {
+    this.catalog = services.data?.Catalog ?? new DataCatalogHolder();
+  }
 
   getCompletion(document: LangiumDocument, params: CompletionParams): CompletionList | undefined {
     const text = document.textDocument.getText();
@@ -44,6 +50,7 @@ export class MLPipeCompletionProvider {
     if (ctx.inert) return undefined;
     const range: Range = { start: document.textDocument.positionAt(ctx.wordStart), end: params.position };
     const { symbols } = analyzeDocument(document);
+    this.uri = document.uri.toString();
     const items = this.items(ctx, symbols, document.parseResult.value as ast.Document).map((item) => withRange(item, range));
     return { isIncomplete: false, items };
   }
@@ -258,9 +265,15 @@ export class MLPipeCompletionProvider {
     return items;
   }
 
-  /** Column names known for a block: its own declared schema or that of the source it reads. */
+  /**
+   * Column names known for a block: the real ones from its data when the language server has read
+   * it, else its declared schema or that of the source it reads.
+   */
   private columns(b: BlockHeader, symbols: SymbolTable): CompletionItem[] {
     const decl = symbols.members.get(b.name);
+    const owner = decl && ast.isTrainingSet(decl.node) ? refValue(decl.node, 'labels') : b.name;
+    const real = owner ? this.catalog.current.columns(this.uri, owner) : undefined;
+    if (real?.length) return real.map((c) => ({ label: c.name, kind: CompletionItemKind.Field, detail: c.type.toLowerCase(), sortText: `0${c.name}` }));
     const names = new Set<string>();
     const fromSchema = (src: Declaration | undefined) => {
       if (!src || !ast.isSource(src.node)) return;
@@ -281,6 +294,11 @@ export class MLPipeCompletionProvider {
     if (!names.size) for (const d of symbols.members.values()) fromSchema(d);
     return [...names].map((c) => ({ label: c, kind: CompletionItemKind.Field, detail: 'column' }));
   }
+}
+
+function refValue(node: { props: ast.Property[] }, key: string): string | undefined {
+  const v = node.props.find((p) => p.key === key)?.value;
+  return ast.isRef(v) ? v.path[0] : undefined;
 }
 
 const retrigger = { title: 'Suggest', command: 'editor.action.triggerSuggest' };

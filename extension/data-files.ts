@@ -1,0 +1,19 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { DataFilesChangedNotification } from '../language-server/lsp/protocol.js';
+
+const DATA_GLOB = '**/*.{csv,tsv,parquet,json,jsonl,ndjson}';
+
+/**
+ * New data landing on disk should re-run the data checks of open pipelines; bursts (a generator
+ * writing many files) collapse into one notification.
+ */
+export function watchDataFiles(client: LanguageClient): vscode.Disposable[] {
+  const watcher = vscode.workspace.createFileSystemWatcher(DATA_GLOB);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const changed = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void client.sendNotification(DataFilesChangedNotification, {}), 500);
+  };
+  return [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed), { dispose: () => clearTimeout(timer) }];
+}
