@@ -8,6 +8,11 @@ import { processIo, UsageError, type Io } from './output.js';
 import { runCommand } from './run-command.js';
 import { attachCommand } from './attach-command.js';
 import { targetsCommand } from './targets-command.js';
+import { runsCommand } from './runs-command.js';
+import { modelsCommand } from './models-command.js';
+import { scoreCommand } from './score-command.js';
+import { serveCommand } from './serve-command.js';
+import { deployCommand } from './deploy-command.js';
 import { profileCommand } from './profile-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -32,6 +37,23 @@ Commands:
   targets check FILE NAME [--json] connect: latency, OS, free disk, GPUs, Slurm partitions; exit 1 if unusable
   targets trust FILE NAME [--yes]  show the host key's fingerprint; with --yes add it to known_hosts
 
+Running (see docs/runtime.md):
+  run FILE [--step S]... [--from S] [--force] [--param NAME=VALUE]... [--json-events] [--parallel N] [--local] [--quiet]
+                                   run the pipeline; cached steps are skipped; exit 1 if a step failed
+  plan FILE [same options] [--json] what a run would execute and why (what changed)
+  train FILE [--param NAME=VALUE]...  run up to and including evaluation and model registration
+  runs list [--json] [--limit N]   runs in this workspace, newest first
+  runs show ID [--json]            one run: params, metrics and their history, steps, lineage
+  runs compare ID ID... [--json]   params and metrics side by side
+  runs cancel ID                   cancel a run (and end steps a killed run left behind)
+  models list|show NAME|history NAME [--json]
+  models promote NAME VERSION|ALIAS [--alias A] [--stage S] [--reason TEXT]
+                                   move an alias or stage after checking the model's gates
+  models rollback NAME [--alias A] move an alias back to its previous version
+  score MODEL@ALIAS DATA --out F.parquet   batch inference over a CSV/Parquet/JSON file
+  serve MODEL@ALIAS [--port P] [--host H]  HTTP scoring server (MLflow's /invocations)
+  deploy FILE DEPLOYMENT [--no-serve]      promote through the gates, then serve
+
 Exit codes: 0 ok, 1 problems found, 2 usage or I/O error.`;
 
 const DATA_COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
@@ -41,6 +63,7 @@ const DATA_COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>>
   train: (a, io) => runCommand('train', a, io),
   attach: attachCommand,
   targets: targetsCommand,
+  runs: runsCommand, models: modelsCommand, score: scoreCommand, serve: serveCommand, deploy: deployCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */
@@ -51,7 +74,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       io.out(USAGE);
       return command ? 0 : 2;
     }
-    // The data commands take their own options.
+    // The data and runtime commands take their own options.
     const data = DATA_COMMANDS[command];
     if (data) return await data(rest, io);
     const { values, positionals } = parseArgs({

@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { PipelineModel, Scalar } from '../../language-server/model/pipeline-model.js';
 import { DataError } from '../data/errors.js';
 import type { Registry } from '../registry/registry.js';
 import type { CacheEntry, KeyComponents, OutputRecord, StepCache } from '../store/cache.js';
 import type { FileHasher } from '../store/hashing.js';
-import type { Workspace } from '../store/workspace.js';
+import type { DirMemo, Workspace } from '../store/workspace.js';
 import type { RunRecorder } from '../tracking/recorder.js';
 import { reasonsText, type FailureReason, type MetricPoint, type RerunReason, type RunEventInput } from './events.js';
-import { outputsOf } from './executor.js';
+import { outputsOf } from './outputs.js';
 import { isProcessKind, type ExecNode } from './graph.js';
 import { IN_PROCESS } from './kinds/index.js';
 import { launchSpec } from './kinds/process.js';
@@ -28,6 +28,10 @@ export interface AttemptEnv {
   params: Record<string, Scalar>;
   model: PipelineModel;
   tmpRoot: string;
+  /** Folders already made during this run. */
+  dirs: DirMemo;
+  /** This run's spool folder (see store/spool.ts). */
+  spool: string;
   data: RunData;
   registry: Registry;
   cache: StepCache;
@@ -58,16 +62,25 @@ export async function attemptNode(
   attempt: number, maxAttempts: number, runSignal: AbortSignal,
 ): Promise<AttemptResult> {
   const started = Date.now();
-  const dir = join(env.tmpRoot, `${e.id}.${attempt}`);
-  rmSync(dir, { recursive: true, force: true });
-  const outDir = join(dir, 'out');
-  mkdirSync(outDir, { recursive: true });
-  const spool: SpoolFiles = { stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr'), sink: join(dir, 'sink.jsonl'), status: join(dir, 'status') };
+  // One folder per attempt for its outputs, renamed into the cache when it succeeds. A step that declares
+  // no outputs gets the run's scratch folder instead (nothing in it is kept), which spares a DAG of small
+  // steps a folder each. Spool files live in the run's spool folder; both go with the run's tmp folder.
+  const ownDir = e.outputs.length > 0;
+  const outDir = ownDir ? join(env.dirs.ensure(env.tmpRoot), `${e.id}.${attempt}`) : env.dirs.ensure(join(env.tmpRoot, 'scratch'));
+  if (ownDir) mkdirSync(outDir);
+  const spoolBase = join(env.dirs.ensure(env.spool), `${e.id}.${attempt}`);
+  const spool: SpoolFiles = {
+    stdout: `${spoolBase}.stdout`, stderr: `${spoolBase}.stderr`, sink: `${spoolBase}.sink.jsonl`, status: `${spoolBase}.status`,
+  };
   const tail: string[] = [];
   const lastMetrics: Record<string, number> = {};
 
+  let explanation: string | undefined;
   const logLines = (stream: 'stdout' | 'stderr', lines: string[]) => {
     const masked = lines.map((l) => env.masker.mask(l));
+    // A step (or its launcher, like the notebook driver) explains its failure in a last stderr line
+    // starting with "mlpipe: "; it becomes the failure's message.
+    if (stream === 'stderr') for (const l of masked) if (l.startsWith('mlpipe: ')) explanation = l.slice(8);
     env.recorder.appendLog(e.id, attempt, masked);
     for (const line of masked) env.emit({ type: 'step_log', step: e.id, attempt, stream, line });
     tail.push(...masked);
@@ -113,7 +126,7 @@ export async function attemptNode(
       const spec = launchSpec(ctx, spool);
       const step = runner.start(spec, { log: logLines, sink: (lines) => sink.lines(lines) });
       remote = step.lineage?.bind(step);
-      startedEvent(step.pid);
+      startedEvent(await step.pid);
       const aborted = new Promise<'aborted'>((resolve) => {
         if (ac.signal.aborted) resolve('aborted');
         ac.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
@@ -124,7 +137,8 @@ export async function attemptNode(
         throw abortFailure(ac.signal, timeoutMs);
       }
       if (outcome.code !== 0) {
-        throw new StepFailure(outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`, outcome.signal ? 'signal' : 'exit', { code: outcome.code, signal: outcome.signal });
+        const how = outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`;
+        throw new StepFailure(explanation ? `${explanation} (${how})` : how, outcome.signal ? 'signal' : 'exit', { code: outcome.code, signal: outcome.signal });
       }
     } else {
       startedEvent();
@@ -139,10 +153,8 @@ export async function attemptNode(
     }
     for (const [k, v] of Object.entries(result.metrics ?? {})) lastMetrics[k] ??= v;
     const outputs = await checkOutputs(env, e, outDir);
-    // Spool files are the run's business (already copied into its logs and events), not the result's.
-    for (const f of readdirSync(dir)) if (f !== 'out') rmSync(join(dir, f), { recursive: true, force: true });
-    const entry = env.cache.commit(dir, {
-      key: plan.key, node: e.id, kind: e.kind, components: plan.components, outputs, metrics: lastMetrics, run: env.runId, attempt,
+    const entry = await env.cache.commit(ownDir ? outDir : undefined, {
+      key: plan.key, node: e.id, kind: e.kind, outputs, metrics: lastMetrics, run: env.runId, attempt,
       finishedAt: Date.now(), durationMs: Date.now() - started, extra: result.extra,
     });
     env.emit({
@@ -152,7 +164,7 @@ export async function attemptNode(
     return { ok: true, entry };
   } catch (err) {
     const f = classify(err, ac.signal, timeoutMs);
-    rmSync(dir, { recursive: true, force: true });
+    if (ownDir) rmSync(outDir, { recursive: true, force: true });
     return { ok: false, reason: f.reason, error: env.masker.mask(f.message), durationMs: Date.now() - started, exitCode: f.exit?.code, signal: f.exit?.signal, logTail: tail, remote: remote?.() };
   } finally {
     clearTimeout(timer);
@@ -164,7 +176,7 @@ function resolveInputs(env: AttemptEnv, e: ExecNode): ResolvedInput[] {
   return e.inputs.map((i) => {
     if (i.origin.type === 'exec') {
       const entry = env.results.get(i.origin.node);
-      return { ...i, path: entry?.output(i.origin.output) };
+      return { ...i, path: i.origin.output ? entry?.output(i.origin.output) : undefined };
     }
     if (i.origin.type === 'source') {
       const p = i.origin.node.path ?? '';

@@ -82,6 +82,8 @@ export interface RunStartedEvent extends EventBase {
   nodes: PlannedNode[];
   parent?: string;
   git?: { commit: string; dirty: boolean };
+  /** sha256 of the .mlpipe file and of each source's data (files and contents) this run reads. */
+  lineage: { pipelineDigest: string; sources: Record<string, string> };
   host: string;
   pid: number;
 }

@@ -1,11 +1,14 @@
-import { cpus, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { PipelineModel, Scalar } from '../../language-server/model/pipeline-model.js';
 import { Registry } from '../registry/registry.js';
 import { StepCache, type CacheEntry } from '../store/cache.js';
-import { FileHasher } from '../store/hashing.js';
-import { storePaths, type Workspace } from '../store/workspace.js';
+import { FileHasher, sha256 } from '../store/hashing.js';
+import { linkLatestOutputs } from '../store/latest-outputs.js';
+import { spoolDir, sweepSpool } from '../store/spool.js';
+import { readIndex } from '../tracking/run-index.js';
+import { DirMemo, storePaths, type Workspace } from '../store/workspace.js';
 import { gitInfo } from '../tracking/git.js';
 import { RunRecorder } from '../tracking/recorder.js';
 import { newRunId } from '../tracking/run-id.js';
@@ -22,8 +25,10 @@ import { applyParams } from './params.js';
 import { processStartTime } from './process-tree.js';
 import { RunData } from './run-data.js';
 import { select, type SelectionOptions } from './selection.js';
+import { Scheduler, type Outcome } from './scheduler.js';
 import { Targets } from './targets.js';
 import { mapProp } from './props.js';
+import { outputsOf } from './outputs.js';
 
 export interface RunOptions extends SelectionOptions {
   /** The .mlpipe file (absolute). */
@@ -65,8 +70,6 @@ export interface RunResult {
   results: Map<string, CacheEntry>;
 }
 
-type NodeStatus = 'waiting' | 'running' | 'done' | 'cached' | 'failed' | 'skipped';
-
 /** Everything a run and a plan share: the graph, the selection, and how keys and cache hits are decided. */
 class Prepared {
   readonly graph: ExecGraph;
@@ -91,7 +94,10 @@ class Prepared {
     this.baseDir = dirname(opts.file);
     const paths = storePaths(opts.workspace);
     this.hasher = new FileHasher(join(paths.state, 'file-hashes.json'));
-    this.fingerprints = new Fingerprints(this.graph, this.baseDir, this.hasher, (node, output) => this.results.get(node)?.manifest.outputs[output]?.digest);
+    this.fingerprints = new Fingerprints(this.graph, this.baseDir, this.hasher, (node, output) => {
+      const m = this.results.get(node)?.manifest;
+      return output === '' ? m?.key : m?.outputs[output]?.digest;
+    });
     this.cache = new StepCache(opts.workspace);
     this.state = new NodeState(opts.workspace, opts.file);
     this.registry = new Registry(opts.workspace);
@@ -157,10 +163,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const ws = opts.workspace;
   const [git, plan] = await Promise.all([gitInfo(ws.root), p.plan(targets)]);
+  const lineage = { pipelineDigest: sha256(readFileSync(opts.file)), sources: await p.fingerprints.knownSources() };
   const recorder = new RunRecorder(ws, runId, {
     t: 'start', id: runId, pipeline: p.model.name, file: relative(ws.root, opts.file), started, host: hostname(), pid: process.pid,
     pidStart: processStartTime(process.pid), params: p.params, git, parent: opts.parent, command: opts.command ?? 'run',
   });
+  // Spool folders that runs killed before cleaning up left in memory.
+  let running: Set<string> | undefined;
+  sweepSpool(ws, (id) => (running ??= new Set(readIndex(ws).filter((r) => r.status === 'running').map((r) => r.id))).has(id));
   const emit = (e: RunEventInput) => {
     const full = { ...e, runId, ts: Date.now() } as RunEvent;
     recorder.record(full);
@@ -169,19 +179,19 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const masker = new Masker([process.env, ...[...p.graph.nodes.values()].map((n) => (n.node.kind === 'step' ? mapProp(n.node, 'env', p.params) : {}))]);
   const data = new RunData([ws.root, p.baseDir], p.baseDir);
   const tmpRoot = join(storePaths(ws).tmp, runId);
+  const spool = spoolDir(ws, runId);
+  const dirs = new DirMemo();
   emit({
     type: 'run_started', v: EVENT_STREAM_VERSION, pipeline: p.model.name, file: opts.file, workspace: ws.root, params: p.params, nodes: plan,
-    parent: opts.parent, git, host: hostname(), pid: process.pid,
+    parent: opts.parent, git, lineage, host: hostname(), pid: process.pid,
   });
 
-  const status = new Map<string, NodeStatus>();
-  for (const id of p.graph.order) if (p.selected.has(id)) status.set(id, 'waiting');
   const counts = { ran: 0, cached: 0, failed: 0, skipped: 0 };
   const failed: string[] = [];
   const metrics: Record<string, number> = {};
   const produced = new Map<string, string>();
   const env: AttemptEnv = {
-    runId, workspace: ws, file: opts.file, baseDir: p.baseDir, params: p.params, model: p.model, tmpRoot, data, registry: p.registry,
+    runId, workspace: ws, file: opts.file, baseDir: p.baseDir, params: p.params, model: p.model, tmpRoot, dirs, spool, data, registry: p.registry,
     cache: p.cache, hasher: p.hasher, masker, emit, recorder, results: p.results, produced, graceMs: opts.graceMs ?? 5000,
   };
   const assessCtx = p.assessContext();
@@ -192,11 +202,12 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const first = Object.keys(entry.manifest.outputs)[0];
     if (first) produced.set(id, entry.output(first));
     for (const [k, v] of Object.entries(entry.manifest.metrics)) metrics[`${id}.${k}`] = v;
-    status.set(id, how);
     counts[how === 'done' ? 'ran' : 'cached']++;
+    // Nodes without outputs have nothing to point at (and a DAG of them should not pay for links).
+    if (first) linkLatestOutputs(ws, dirs, p.model.name, id, entry.dir);
   };
 
-  const execute = async (e: ExecNode): Promise<void> => {
+  const execute = async (e: ExecNode): Promise<Outcome> => {
     const a = await assess(e, assessCtx);
     if (a.state === 'pending') throw new Error(`internal: ${e.id} started before its inputs were known`);
     if (a.state === 'cached') {
@@ -206,7 +217,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         type: 'step_cached', step: e.id, kind: e.kind, key: a.key, producedBy: a.entry.manifest.run,
         why: `unchanged since run ${a.entry.manifest.run}`, outputs: outputsOf(a.entry), metrics: a.entry.manifest.metrics,
       });
-      return;
+      return 'cached';
     }
     const maxAttempts = e.node.kind === 'step' ? e.node.retries + 1 : 1;
     for (let attempt = 1; ; attempt++) {
@@ -214,7 +225,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       if (r.ok) {
         p.state.set(e.id, { key: a.key, components: a.components, run: runId });
         finishNode(e.id, r.entry, 'done');
-        return;
+        return 'done';
       }
       const retry = attempt < maxAttempts && r.reason !== 'cancelled' && r.reason !== 'gate' && !runSignal.aborted;
       if (!retry) {
@@ -222,10 +233,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
           type: 'step_failed', step: e.id, kind: e.kind, attempt, durationMs: r.durationMs, reason: r.reason, error: r.error,
           exitCode: r.exitCode, signal: r.signal, logTail: r.logTail, ...(r.remote ? { remote: r.remote } : {}),
         });
-        status.set(e.id, 'failed');
         counts.failed++;
         failed.push(e.id);
-        return;
+        return 'failed';
       }
       const delayMs = Math.min(opts.retryMaxMs ?? 30_000, (opts.retryBaseMs ?? 1000) * 2 ** (attempt - 1));
       emit({ type: 'step_retry', step: e.id, attempt, nextAttempt: attempt + 1, delayMs, error: r.error });
@@ -233,64 +243,34 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     }
   };
 
-  // The scheduler: start every node whose dependencies are done, within the targets' slots.
-  await new Promise<void>((resolveAll) => {
-    let running = 0;
+  try {
     const skip = (id: string, why: string) => {
-      status.set(id, 'skipped');
       counts.skipped++;
       emit({ type: 'step_skipped', step: id, why });
     };
-    const pump = () => {
-      for (const id of p.graph.order) {
-        if (status.get(id) !== 'waiting') continue;
-        const e = p.graph.nodes.get(id)!;
-        if (runSignal.aborted) {
-          skip(id, 'run cancelled');
-          continue;
-        }
-        const bad = e.deps.find((d) => status.get(d) === 'failed' || status.get(d) === 'skipped');
-        if (bad) {
-          skip(id, `upstream ${bad} ${status.get(bad) === 'failed' ? 'failed' : 'was skipped'}`);
-          continue;
-        }
-        if (!e.deps.every((d) => status.get(d) === 'done' || status.get(d) === 'cached')) continue;
-        if (!targets.acquire(e)) continue;
-        status.set(id, 'running');
-        running++;
-        execute(e).catch((err: unknown) => {
-          // A bug or an I/O error outside a step attempt: the node fails, the run goes on.
-          emit({ type: 'step_failed', step: id, kind: e.kind, attempt: 1, durationMs: 0, reason: 'error', error: masker.mask(String((err as Error)?.message ?? err)) });
-          status.set(id, 'failed');
-          counts.failed++;
-          failed.push(id);
-        }).finally(() => {
-          targets.release(e);
-          running--;
-          pump();
-        });
-      }
-      if (running === 0) resolveAll();
-    };
-    runSignal.addEventListener('abort', () => pump(), { once: true });
-    pump();
-  });
+    const guarded = (e: ExecNode): Promise<Outcome> => execute(e).catch((err: unknown) => {
+      // A bug or an I/O error outside a step attempt: the node fails, the run goes on.
+      emit({ type: 'step_failed', step: e.id, kind: e.kind, attempt: 1, durationMs: 0, reason: 'error', error: masker.mask(String((err as Error)?.message ?? err)) });
+      counts.failed++;
+      failed.push(e.id);
+      return 'failed';
+    });
+    await new Scheduler(p.graph, p.selected, targets, guarded, skip, runSignal).run();
 
-  const runStatus: RunFinishedEvent['status'] = runSignal.aborted ? 'cancelled' : failed.length ? 'failed' : 'succeeded';
-  const durationMs = Date.now() - started;
-  emit({ type: 'run_finished', status: runStatus, durationMs, counts, failed });
-  recorder.finish({ t: 'end', id: runId, status: runStatus, ended: Date.now(), durationMs, counts, metrics });
-  p.hasher.save();
-  targets.dispose();
-  await data.close();
-  rmSync(tmpRoot, { recursive: true, force: true });
-  return { runId, status: runStatus, counts, failed, results: p.results };
-}
-
-export function outputsOf(entry: CacheEntry): Record<string, { path: string; digest: string; bytes: number }> {
-  const out: Record<string, { path: string; digest: string; bytes: number }> = {};
-  for (const [name, o] of Object.entries(entry.manifest.outputs)) out[name] = { path: entry.output(name), digest: o.digest, bytes: o.bytes };
-  return out;
+    const runStatus: RunFinishedEvent['status'] = runSignal.aborted ? 'cancelled' : failed.length ? 'failed' : 'succeeded';
+    const durationMs = Date.now() - started;
+    emit({ type: 'run_finished', status: runStatus, durationMs, counts, failed });
+    recorder.finish({ t: 'end', id: runId, status: runStatus, ended: Date.now(), durationMs, counts, metrics });
+    return { runId, status: runStatus, counts, failed, results: p.results };
+  } finally {
+    p.hasher.save();
+    p.state.close();
+    p.cache.close();
+    targets.dispose();
+    await data.close();
+    rmSync(tmpRoot, { recursive: true, force: true });
+    rmSync(spool, { recursive: true, force: true });
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -305,5 +285,3 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
-
-export const defaultParallelism = (): number => cpus().length;

@@ -32,6 +32,13 @@ export class Fingerprints {
     return d;
   }
 
+  /** Digests of every source hashed so far (the ones the run reads), for the run's lineage. */
+  async knownSources(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const [name, d] of this.sources) out[name] = await d;
+    return out;
+  }
+
   /** Files of a source (absolute), for messages and for process steps' inputs. */
   sourceFiles(node: SourceNode): string[] {
     return node.path ? expandGlob(this.abs(node.path)) : [];

@@ -8,7 +8,10 @@ export type InputOrigin =
   | { type: 'source'; node: SourceNode }
   /** A feature view read in place (SQL over its sources), e.g. by a sql step or a training set. */
   | { type: 'view'; node: FeatureViewNode }
-  /** A file another executable node writes (a step output, a training set, a materialised view, ...). */
+  /**
+   * A file another executable node writes (a step output, a training set, a materialised view, ...);
+   * `output` is '' when the reference names a step as a whole (ordering, no file).
+   */
   | { type: 'exec'; node: string; output: string };
 
 export interface ExecInput {
@@ -80,7 +83,9 @@ export function buildGraph(model: PipelineModel): ExecGraph {
       case 'step': {
         if (target.stepKind === 'evaluate') return { type: 'exec', node: target.name, output: 'metrics' };
         const output = ref.member ?? (target.outputs.length === 1 ? target.outputs[0].name : target.stepKind === 'sql' && !target.outputs.length ? 'rows' : undefined);
-        return output ? { type: 'exec', node: target.name, output } : undefined;
+        // A step named without an output (it has none, or several) is still a dependency: it runs first,
+        // and its result's key stands for its data.
+        return { type: 'exec', node: target.name, output: output ?? '' };
       }
       case 'model': return { type: 'exec', node: target.name, output: 'model' };
       default: return undefined;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Scalar } from '../../language-server/model/pipeline-model.js';
 import type { KeyComponents } from '../store/cache.js';
 import { hashValue, type FileHasher } from '../store/hashing.js';
@@ -57,13 +58,13 @@ export function definitionOf(e: ExecNode, params: Record<string, Scalar>): Recor
   }
 }
 
-/** The code files a node names. */
-export function codeFilesOf(e: ExecNode, baseDir: string): string[] {
+/** The code files a node names (for a shell command: files it names that are not its declared data). */
+export function codeFilesOf(e: ExecNode, baseDir: string, dataFiles: ReadonlySet<string> = new Set()): string[] {
   const n = e.node;
   if (n.kind !== 'step') return [];
   if (e.kind === 'python' || e.kind === 'node') return n.script ? [n.script] : [];
   if (e.kind === 'notebook') return n.notebook ? [n.notebook] : [];
-  if (e.kind === 'shell') return filesInCommand(n.command ?? '', baseDir);
+  if (e.kind === 'shell') return filesInCommand(n.command ?? '', baseDir).filter((f) => !dataFiles.has(resolve(baseDir, f)));
   return [];
 }
 
@@ -78,7 +79,8 @@ export async function componentsOf(e: ExecNode, k: KeyInputs): Promise<KeyCompon
   const definition: Record<string, string> = {};
   for (const [field, value] of Object.entries(definitionOf(e, k.params))) definition[field] = hashValue(value).slice(0, 16);
   const code: Record<string, string> = {};
-  for (const f of codeFilesOf(e, k.baseDir)) {
+  const dataFiles = new Set(e.inputs.flatMap((i) => (i.origin.type === 'source' ? k.fingerprints.sourceFiles(i.origin.node) : [])));
+  for (const f of codeFilesOf(e, k.baseDir, dataFiles)) {
     const [rel, digest] = await codeDigest(k.hasher, k.baseDir, f);
     code[rel] = digest;
   }

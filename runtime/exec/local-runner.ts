@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
-import { cpus, hostname } from 'node:os';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { constants, cpus, hostname } from 'node:os';
+import { ForkServer, launchScript } from './fork-server.js';
 import { killLeftovers, killTree, TOKEN_VAR } from './process-tree.js';
 import type { LaunchSpec, RunningStep, StepExit, StepHooks, StepRunner } from './runner.js';
 import { FileTail } from './tail.js';
@@ -13,6 +14,12 @@ import { FileTail } from './tail.js';
  */
 const TRAP = `trap 'echo $? > "$MLPIPE_STATUS_FILE"' EXIT\n`;
 
+/**
+ * Under the fork server the trap also reports the exit straight to the runtime through fd 3; the command
+ * itself runs with fd 3 closed, so nothing the step starts holds the runtime's pipe.
+ */
+const FORK_TRAP = `trap 's=$?; echo $s > "$MLPIPE_STATUS_FILE"; echo "exit $MLPIPE_FORK_ID $s" >&3 2>/dev/null; exit $s' EXIT\n`;
+
 export interface LocalRunnerOptions {
   /** Steps at once (default: the machine's cores). */
   slots?: number;
@@ -22,10 +29,20 @@ export interface LocalRunnerOptions {
   pollMs?: number;
 }
 
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+interface Launched {
+  pid: Promise<number | undefined>;
+  exited: Promise<StepExit>;
+  /** The step's main process is gone (reaped), not only reported done. */
+  reaped: Promise<void>;
+}
+
 /**
- * Runs steps as processes on this machine. Each step leads its own process group and session
- * (`detached`), writes stdout/stderr straight to spool files and never holds a pipe to the runtime, so a
- * killed CLI does not take it down and nothing blocks on a full pipe. The runtime follows the files.
+ * Runs steps as processes on this machine. Each step leads its own session and process group, writes
+ * stdout/stderr straight to spool files and never holds a pipe to the runtime, so a killed CLI does not
+ * take it down and nothing blocks on a full pipe; the runtime follows the files. On Linux steps start
+ * through a fork server (fork-server.ts), elsewhere through Node's spawn.
  */
 export class LocalRunner implements StepRunner {
   readonly kind = 'local' as const;
@@ -33,14 +50,67 @@ export class LocalRunner implements StepRunner {
   readonly slots: number;
   private readonly tails = new Set<() => void>();
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly nonce = randomBytes(6).toString('hex');
+  private readonly fork = ForkServer.available() && !process.env.MLPIPE_NO_FORK_SERVER ? new ForkServer() : undefined;
 
   constructor(private readonly options: LocalRunnerOptions = {}) {
     this.slots = Math.max(1, options.slots ?? cpus().length);
   }
 
   start(spec: LaunchSpec, hooks: StepHooks): RunningStep {
-    const token = `${spec.runId}/${spec.step}/${spec.attempt}/${randomBytes(6).toString('hex')}`;
+    // Unique per attempt (the run id is), with a per-runner part so a token cannot be guessed from the run id.
+    const token = `${spec.runId}/${spec.step}/${spec.attempt}/${this.nonce}`;
     const env = { ...spec.env, MLPIPE_STATUS_FILE: spec.spool.status, [TOKEN_VAR]: token };
+    const tails = [
+      new FileTail(spec.spool.stdout, (l) => hooks.log('stdout', l)),
+      new FileTail(spec.spool.stderr, (l) => hooks.log('stderr', l)),
+      new FileTail(spec.spool.sink, (l) => hooks.sink(l)),
+    ];
+    const poll = () => { for (const t of tails) t.poll(); };
+    this.follow(poll);
+    const launched = this.fork && Object.entries(env).every(([k, v]) => SHELL_NAME.test(k) || process.env[k] === v)
+      ? this.viaForkServer(this.fork, spec, env)
+      : this.viaSpawn(spec, env, hooks);
+    const exited = launched.exited.then(async (exit) => {
+      this.unfollow(poll);
+      // Background jobs the step left in its group would keep writing to its files: end them once the
+      // step's own process is gone (not before, or its exit would be a kill).
+      const pid = await launched.pid;
+      if (pid) void launched.reaped.then(() => killLeftovers({ pid }));
+      for (const t of tails) t.finish();
+      return exit;
+    });
+    return {
+      pid: launched.pid,
+      token,
+      exited,
+      kill: async (graceMs) => {
+        const pid = await launched.pid;
+        if (pid) await killTree({ pid, token }, graceMs);
+        await exited;
+      },
+    };
+  }
+
+  private viaForkServer(fork: ForkServer, spec: LaunchSpec, env: Record<string, string>): Launched {
+    const base = fork.env();
+    const set: Record<string, string> = {};
+    for (const [k, v] of Object.entries(env)) if (base[k] !== v) set[k] = v;
+    const unset = Object.keys(base).filter((k) => !(k in env) && SHELL_NAME.test(k));
+    const script = launchScript({ cwd: spec.cwd, set, unset, trap: FORK_TRAP, setup: this.options.setup, command: spec.command, closeFd3: true });
+    const r = fork.launch(script, spec.spool.stdout, spec.spool.stderr, env[TOKEN_VAR]);
+    const exited = r.exited.then(({ status }): StepExit => {
+      // `wait` reports a death by signal N as 128+N; the EXIT trap wrote no status file in that case.
+      if (status > 128 && !existsSync(spec.spool.status)) {
+        const name = Object.entries(constants.signals).find(([, n]) => n === status - 128)?.[0] as NodeJS.Signals | undefined;
+        return { code: null, signal: name ?? null };
+      }
+      return { code: status, signal: null };
+    });
+    return { pid: r.pid, exited, reaped: r.reaped };
+  }
+
+  private viaSpawn(spec: LaunchSpec, env: Record<string, string>, hooks: StepHooks): Launched {
     const setup = this.options.setup ? `${this.options.setup} || exit $?\n` : '';
     const args = 'shell' in spec.command
       ? ['-c', `${TRAP}${setup}${spec.command.shell}`]
@@ -55,45 +125,22 @@ export class LocalRunner implements StepRunner {
       closeSync(out);
       closeSync(err);
     }
-    const tails = [
-      new FileTail(spec.spool.stdout, (l) => hooks.log('stdout', l)),
-      new FileTail(spec.spool.stderr, (l) => hooks.log('stderr', l)),
-      new FileTail(spec.spool.sink, (l) => hooks.sink(l)),
-    ];
-    const poll = () => { for (const t of tails) t.poll(); };
-    this.follow(poll);
-    const pid = child.pid;
     const exited = new Promise<StepExit>((resolve) => {
-      let done = false;
-      const finish = (exit: StepExit) => {
-        if (done) return;
-        done = true;
-        this.unfollow(poll);
-        // Background jobs the step left in its group would keep writing to its files: end them.
-        if (pid) killLeftovers({ pid });
-        for (const t of tails) t.finish();
-        resolve(exit);
-      };
-      child.on('exit', (code, signal) => finish({ code, signal }));
+      child.on('exit', (code, signal) => resolve({ code, signal }));
       child.on('error', (e) => {
         hooks.log('stderr', [`mlpipe: could not start the step: ${e.message}`]);
-        finish({ code: 127, signal: null });
+        resolve({ code: 127, signal: null });
       });
     });
-    return {
-      pid,
-      token,
-      exited,
-      kill: async (graceMs) => {
-        if (pid) await killTree({ pid, token }, graceMs);
-        await exited;
-      },
-    };
+    return { pid: Promise.resolve(child.pid), exited, reaped: exited.then(() => undefined) };
   }
 
   private follow(poll: () => void): void {
     this.tails.add(poll);
-    this.timer ??= setInterval(() => { for (const p of this.tails) p(); }, this.options.pollMs ?? 100);
+    this.timer ??= setInterval(() => {
+      for (const p of this.tails) p();
+      this.fork?.poll();
+    }, this.options.pollMs ?? 100);
   }
 
   private unfollow(poll: () => void): void {
@@ -108,5 +155,6 @@ export class LocalRunner implements StepRunner {
     clearInterval(this.timer);
     this.timer = undefined;
     this.tails.clear();
+    this.fork?.dispose();
   }
 }

@@ -123,6 +123,35 @@ export async function killTree(tree: ProcessTree, graceMs = 5000): Promise<void>
   }
 }
 
+/**
+ * Step processes whose token starts with `prefix` (`<run id>/` finds every step of a run), with their
+ * full tokens: how a later command finds the steps of a run whose CLI is gone.
+ */
+export function findByTokenPrefix(prefix: string): ProcessTree[] {
+  if (!isLinux) return [];
+  const out: ProcessTree[] = [];
+  for (const p of readProcs()) {
+    if (p.zombie || p.pid === process.pid) continue;
+    try {
+      const entry = readFileSync(`/proc/${p.pid}/environ`, 'latin1').split('\0').find((x) => x.startsWith(`${TOKEN_VAR}=${prefix}`));
+      if (entry) out.push({ pid: p.pid, token: entry.slice(TOKEN_VAR.length + 1) });
+    } catch {
+      // Gone or not ours.
+    }
+  }
+  return out;
+}
+
+/** Whether `pid` leads its process group (a step's main process does). */
+export function isGroupLeader(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pid;
+  } catch {
+    return false;
+  }
+}
+
 /** Kills what a finished step left behind in its group (background jobs), without waiting. */
 export function killLeftovers(tree: ProcessTree): void {
   try {

@@ -40,7 +40,7 @@ export interface StepHooks {
 
 export interface RunningStep {
   /** Process id of the step's main process (local), for the run log and for reattaching. */
-  pid?: number;
+  pid: Promise<number | undefined>;
   /** Marks every process of this attempt (see process-tree.ts). */
   token: string;
   /** Settles when the step has exited and its output has been read to the end. */

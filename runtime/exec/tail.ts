@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 /**
  * Follows a file another process appends to (a step's stdout, its SDK's metric sink) and hands over whole
@@ -22,10 +22,14 @@ export class FileTail {
 
   poll(): void {
     if (this.fd === undefined) {
+      // A stat is cheaper than an open that fails or a file opened for nothing: most steps write no
+      // metrics and many print nothing.
+      const st = statSync(this.path, { throwIfNoEntry: false });
+      if (!st || st.size <= this.offset) return;
       try {
         this.fd = openSync(this.path, 'r');
       } catch {
-        return; // Not created yet (the SDK creates its sink on the first metric).
+        return;
       }
     }
     const size = fstatSync(this.fd).size;

@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import type { PipelineModel, Resources, TargetModel } from '../../language-server/model/pipeline-model.js';
 import { isRemoteKind, remoteRunnerFor, sshOptionsOf } from '../remote/targets.js';
+import { spoolRoot } from '../store/spool.js';
 import { storePaths, type Workspace } from '../store/workspace.js';
 import { isProcessKind, type ExecNode } from './graph.js';
 import { LocalRunner } from './local-runner.js';
@@ -60,7 +61,7 @@ export class Targets {
       if (t && isRemoteKind(t.kind)) {
         const ws = this.opts.workspace;
         r = remoteRunnerFor(t, {
-          workspaceRoot: ws?.root ?? process.cwd(), tmpRoot: ws ? storePaths(ws).tmp : undefined, stateDir: ws ? storePaths(ws).state : undefined,
+          workspaceRoot: ws?.root ?? process.cwd(), spoolRoot: ws ? spoolRoot(ws) : undefined, stateDir: ws ? storePaths(ws).state : undefined,
           adoptRun: this.opts.adopt,
           resourcesOf: (step) => this.resources.get(step) ?? {},
         });

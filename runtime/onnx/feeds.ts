@@ -33,6 +33,19 @@ export function buildFeeds(inputs: readonly TensorSpec[], metadata: Record<strin
   const wide = wideInput(inputs);
   if (wide) {
     const width = wide.shape[1] as number;
+    const rowsGiven = columns[wide.name];
+    if (rowsGiven && Array.from({ length: Math.min(rows, 1) }, (_, i) => Array.isArray(rowsGiven[i])).every(Boolean)) {
+      // Bare rows for the one input: [[1, 2, 3], ...].
+      const data = numeric(wide.type, rows * width);
+      for (let i = 0; i < rows; i++) {
+        const row = rowsGiven[i];
+        if (!Array.isArray(row) || row.length !== width) {
+          throw new InputError(`row ${i} of '${wide.name}' must be a list of ${width} numbers, got ${JSON.stringify(row)}`);
+        }
+        row.forEach((v, j) => setNumeric(data, i * width + j, v, `${wide.name}[${j}]`, i, wide.type));
+      }
+      return { [wide.name]: { type: wide.type, data, dims: [rows, width] } };
+    }
     const names = metadata['mlpipe.columns']?.split(',') ?? Object.keys(columns);
     if (names.length !== width) {
       throw new InputError(`model input '${wide.name}' takes ${width} columns per row, got ${names.length} (${names.join(', ')})`);

@@ -1,5 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { buildFeeds, type ColumnValues } from './feeds.js';
+import { buildFeeds, type ColumnValues, type FeedTensor } from './feeds.js';
 import { readSignature, type ModelSignature, type TensorSpec } from './signature.js';
 
 type Ort = typeof import('onnxruntime-node');
@@ -41,7 +41,15 @@ export class OnnxModel {
   }
 
   async run(columns: Record<string, ColumnValues>, rows: number): Promise<ScoreOutputs> {
-    const feeds = buildFeeds(this.signature.inputs, this.signature.metadata, columns, rows);
+    return this.runFeeds(this.feeds(columns, rows), rows);
+  }
+
+  /** Checks and converts columns to the model's inputs (throws InputError with the column and row). */
+  feeds(columns: Record<string, ColumnValues>, rows: number): Record<string, FeedTensor> {
+    return buildFeeds(this.signature.inputs, this.signature.metadata, columns, rows);
+  }
+
+  async runFeeds(feeds: Record<string, FeedTensor>, rows: number): Promise<ScoreOutputs> {
     const tensors: Record<string, Tensor> = {};
     for (const [name, f] of Object.entries(feeds)) tensors[name] = new this.ortLib.Tensor(f.type as 'float32', f.data as Float32Array, f.dims);
     const out = await this.session.run(tensors);

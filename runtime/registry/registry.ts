@@ -75,7 +75,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 export class Registry {
   readonly root: string;
 
-  constructor(ws: Workspace) {
+  constructor(readonly ws: Workspace) {
     this.root = storePaths(ws).registry;
   }
 

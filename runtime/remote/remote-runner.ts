@@ -27,8 +27,8 @@ export interface RemoteRunnerOptions {
   reconnectForMs?: number;
   /** Adopt still-running (or finished, uncollected) attempts of this run instead of starting new ones. */
   adoptRun?: string;
-  /** Store's tmp folder, where attempts of earlier runs left their records (for adoption). */
-  tmpRoot?: string;
+  /** The workspace's spool root, where attempts of earlier runs left their records next to their logs (for adoption). */
+  spoolRoot?: string;
   /** A step's resources: sbatch options on Slurm, and the GPU check on both kinds. */
   resourcesOf?: (step: string) => Resources;
   /** The local store's state folder: file hashes and the objects each host has, kept between runs. */
@@ -52,7 +52,8 @@ export interface RemoteRecord {
   lineage: RemoteLineage;
 }
 
-const RECORD = 'remote.json';
+/** Suffix of an attempt's record, next to its spool files (`<step>.<attempt>.remote.json`). */
+const RECORD = '.remote.json';
 
 /**
  * Runs steps on an SSH host or a Slurm cluster behind the StepRunner interface the executor uses for
@@ -112,12 +113,14 @@ export class RemoteRunner implements StepRunner {
 
   /** An earlier attempt of the adopted run for this step whose digest matches, if any. */
   adoptable(step: string, digest: string): RemoteRecord | undefined {
-    if (!this.o.adoptRun || !this.o.tmpRoot) return undefined;
-    const dir = join(this.o.tmpRoot, this.o.adoptRun);
+    if (!this.o.adoptRun || !this.o.spoolRoot) return undefined;
+    const dir = join(this.o.spoolRoot, this.o.adoptRun);
     if (!existsSync(dir)) return undefined;
-    for (const name of readdirSync(dir).filter((n) => n.startsWith(`${step}.`)).sort().reverse()) {
+    const attemptOf = (n: string) => Number(n.slice(step.length + 1, -RECORD.length));
+    const records = readdirSync(dir).filter((n) => n.startsWith(`${step}.`) && n.endsWith(RECORD) && Number.isInteger(attemptOf(n)));
+    for (const name of records.sort((a, b) => attemptOf(b) - attemptOf(a))) {
       try {
-        const r = JSON.parse(readFileSync(join(dir, name, RECORD), 'utf8')) as RemoteRecord;
+        const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as RemoteRecord;
         if (r.step === step && r.digest === digest && r.target === this.o.target) return r;
       } catch {
         // No record: that attempt never started remotely.
@@ -180,6 +183,8 @@ class RemoteAttempt {
 
   running(): RunningStep & { lineage: () => RemoteLineage | undefined } {
     return {
+      // The process lives on another machine: no local pid to record or reattach to.
+      pid: Promise.resolve(undefined),
       token: this.token,
       exited: this.exited,
       kill: (graceMs) => this.kill(graceMs),
@@ -222,7 +227,7 @@ class RemoteAttempt {
           paths: prepared.paths, handle: this.handle, digest, outputs: prepared.outputs, lineage: prepared.lineage,
         };
       }
-      const recordFile = join(dirname(this.spec.spool.stdout), RECORD);
+      const recordFile = this.spec.spool.stdout.replace(/\.stdout$/, RECORD);
       mkdirSync(dirname(recordFile), { recursive: true });
       writeFileSync(recordFile, JSON.stringify(record));
       markStarted();

@@ -29,7 +29,7 @@ export function sshOptionsOf(t: TargetModel): SshTargetOptions {
 export interface RemoteTargetContext {
   workspaceRoot: string;
   /** The store's tmp folder (attempt records of earlier runs live there). */
-  tmpRoot?: string;
+  spoolRoot?: string;
   /** The local store's state folder (hash memory, objects known per host). */
   stateDir?: string;
   /** `mlpipe attach`: the run whose remote attempts are adopted. */
@@ -59,7 +59,7 @@ export function remoteRunnerFor(t: TargetModel, ctx: RemoteTargetContext): Remot
     slots: num(t.options.max_parallel),
     sdkDir: sdkDir(),
     adoptRun: ctx.adoptRun,
-    tmpRoot: ctx.tmpRoot,
+    spoolRoot: ctx.spoolRoot,
     resourcesOf: ctx.resourcesOf,
     stateDir: ctx.stateDir,
   });

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
-import { ensureDir, storePaths, type Workspace } from './workspace.js';
+import { parseJsonl } from './jsonl.js';
+import { DirMemo, storePaths, type Workspace } from './workspace.js';
 
 /** One file a step wrote, as recorded in its cache entry. */
 export interface OutputRecord {
@@ -33,7 +33,6 @@ export interface CacheManifest {
   key: string;
   node: string;
   kind: string;
-  components: KeyComponents;
   outputs: Record<string, OutputRecord>;
   /** Last value of each metric the node logged. */
   metrics: Record<string, number>;
@@ -47,6 +46,7 @@ export interface CacheManifest {
 }
 
 export interface CacheEntry {
+  /** The folder holding the outputs (absent for a node that declares none). */
   dir: string;
   manifest: CacheManifest;
   /** Absolute path of an output. */
@@ -54,60 +54,106 @@ export interface CacheEntry {
 }
 
 /**
- * Content-addressed step results (like DVC's and ZenML's caches): the folder of a result is named by its
- * cache key, and it exists only once complete, because an attempt works in `tmp/` and is renamed into
- * place with its manifest already inside. Two runs finishing the same key race on that rename; the loser
- * drops its copy and uses the winner's, which is identical by construction.
+ * Content-addressed step results (like DVC's and ZenML's caches): `cache/<k[0..2]>/<key>/` holds a
+ * result's outputs and `cache/index.jsonl` one line per result (its manifest). An attempt works in
+ * `tmp/`; when it succeeds its output folder is renamed into place and only then is the line appended,
+ * so a result counts (lookup finds it) only once complete; a folder without a line (a crash between the
+ * two) is replaced by the next run that produces that key. A node without outputs costs one line and no
+ * folder. Two runs finishing the same key race on the rename; the loser drops its copy and uses the
+ * winner's, which is equivalent by construction. The index is read once per run and its tail again
+ * whenever a key is missing, so results of runs going on at the same time are seen.
  */
 export class StepCache {
   readonly root: string;
+  readonly index: string;
+  private readonly dirs = new DirMemo();
+  private readonly entries = new Map<string, CacheManifest>();
+  private offset = 0;
+  private partial = '';
+  private fd: number | undefined;
 
   constructor(ws: Workspace) {
     this.root = storePaths(ws).cache;
+    this.index = join(this.root, 'index.jsonl');
   }
 
   dirOf(key: string): string {
     return join(this.root, key.slice(0, 2), key);
   }
 
-  lookup(key: string): CacheEntry | undefined {
-    const dir = this.dirOf(key);
-    let manifest: CacheManifest;
+  /** Reads what other writers appended since the last read. */
+  private refresh(): void {
+    let fd: number;
     try {
-      manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as CacheManifest;
+      fd = openSync(this.index, 'r');
     } catch {
-      return undefined;
+      return;
     }
-    const entry = entryOf(dir, manifest);
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= this.offset) return;
+      const buf = Buffer.allocUnsafe(size - this.offset);
+      const n = readSync(fd, buf, 0, buf.length, this.offset);
+      this.offset += n;
+      const text = this.partial + buf.toString('utf8', 0, n);
+      const cut = text.lastIndexOf('\n');
+      this.partial = text.slice(cut + 1);
+      for (const m of parseJsonl<CacheManifest>(text.slice(0, cut + 1)).values) if (m?.key) this.entries.set(m.key, m);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  lookup(key: string): CacheEntry | undefined {
+    if (!this.entries.has(key)) this.refresh();
+    const manifest = this.entries.get(key);
+    if (!manifest) return undefined;
+    const entry = entryOf(this.dirOf(key), manifest);
     // Someone deleted an output by hand: treat the entry as gone rather than hand out a missing file.
     for (const name of Object.keys(manifest.outputs)) if (!existsSync(entry.output(name))) return undefined;
     return entry;
   }
 
-  /** Moves a finished attempt folder (with `out/` inside) into the cache under `manifest.key`. */
-  commit(attemptDir: string, manifest: CacheManifest): CacheEntry {
-    writeFileAtomic(join(attemptDir, 'manifest.json'), JSON.stringify(manifest));
+  /** Moves a finished attempt's output folder (if it has outputs) into the cache and records the entry. */
+  async commit(outDir: string | undefined, manifest: CacheManifest): Promise<CacheEntry> {
     const dir = this.dirOf(manifest.key);
-    ensureDir(dirname(dir));
-    try {
-      renameSync(attemptDir, dir);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
-      const existing = this.lookup(manifest.key);
-      if (!existing) {
-        // A broken entry (an output deleted by hand) is in the way: replace it.
+    if (outDir && Object.keys(manifest.outputs).length) {
+      this.dirs.ensure(dirname(dir));
+      try {
+        renameSync(outDir, dir);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+        // Another run got there first and is about to record it (or crashed before it could).
+        for (let waited = 0; waited < 2000; waited += 20) {
+          const existing = this.lookup(manifest.key);
+          if (existing) {
+            rmSync(outDir, { recursive: true, force: true });
+            return existing;
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
         rmSync(dir, { recursive: true, force: true });
-        renameSync(attemptDir, dir);
-        return entryOf(dir, manifest);
+        renameSync(outDir, dir);
       }
-      rmSync(attemptDir, { recursive: true, force: true });
-      return existing;
+    } else if (outDir) {
+      rmSync(outDir, { recursive: true, force: true });
     }
+    if (this.fd === undefined) {
+      this.dirs.ensure(this.root);
+      this.fd = openSync(this.index, 'a');
+    }
+    writeSync(this.fd, `${JSON.stringify(manifest)}\n`);
+    this.entries.set(manifest.key, manifest);
     return entryOf(dir, manifest);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 
 function entryOf(dir: string, manifest: CacheManifest): CacheEntry {
-  return { dir, manifest, output: (name) => join(dir, 'out', manifest.outputs[name]?.file ?? name) };
+  return { dir, manifest, output: (name) => join(dir, manifest.outputs[name]?.file ?? name) };
 }

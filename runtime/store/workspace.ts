@@ -51,3 +51,20 @@ export function ensureDir(path: string): string {
   mkdirSync(path, { recursive: true });
   return path;
 }
+
+/**
+ * mkdir -p with a memory, for one run: the runtime asks for the same few folders for every step, and on a
+ * busy disk each mkdir costs a fraction of a millisecond. Owned by a run (never global), so a folder
+ * deleted between runs is simply created again.
+ */
+export class DirMemo {
+  private readonly made = new Set<string>();
+
+  ensure(path: string): string {
+    if (!this.made.has(path)) {
+      mkdirSync(path, { recursive: true });
+      this.made.add(path);
+    }
+    return path;
+  }
+}

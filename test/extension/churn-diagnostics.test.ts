@@ -2,7 +2,7 @@
 // churn sample. Edits go through WorkspaceEdit (as a user's would) and are reverted after each test.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { diagnosticCode, errorsOf, mlpipe, openEditor, positionOf, replaceFirst, revert, sampleUri, waitFor, waitForDiagnostics } from './helpers.js';
+import { diagnosticCode, languageErrorsOf, mlpipe, openEditor, positionOf, replaceFirst, revert, sampleUri, waitFor, waitForDiagnostics } from './helpers.js';
 
 suite('churn sample: activation and diagnostics', () => {
   const churn = sampleUri('churn', 'churn.mlpipe');
@@ -45,7 +45,7 @@ suite('churn sample: activation and diagnostics', () => {
     await waitFor('status bar "1 error"', () => (api.statusText().startsWith('$(error) MLPipe: 1 error') ? true : undefined));
 
     await replaceFirst(document, /^ {4}from evnts$/m, '    from events');
-    await waitForDiagnostics(churn, (ds) => errorsOf(ds).length === 0);
+    await waitForDiagnostics(churn, (ds) => languageErrorsOf(ds).length === 0);
     await waitFor('status bar "valid" again', () => (api.statusText().startsWith('$(check) MLPipe: valid') ? true : undefined));
   });
 

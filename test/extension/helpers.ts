@@ -103,5 +103,6 @@ export async function waitFor<T>(what: string, probe: () => T | undefined, timeo
   }
 }
 
-export const errorsOf = (diagnostics: vscode.Diagnostic[]): vscode.Diagnostic[] =>
-  diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+/** Errors from the language itself: data findings (source `mlpipe-data`) can be errors too, and the sample's data fails some on purpose. */
+export const languageErrorsOf = (diagnostics: vscode.Diagnostic[]): vscode.Diagnostic[] =>
+  diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source !== 'mlpipe-data');

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import type { DataEngine, QueryOptions } from '../../data/engine.js';
+import { DataError } from '../../data/errors.js';
 import type { Relation } from '../../data/relation.js';
 import { Binder } from '../../data/sql.js';
 
@@ -11,7 +12,8 @@ import { Binder } from '../../data/sql.js';
 export async function writeRelation(engine: DataEngine, rel: Relation, path: string, opts: QueryOptions = {}): Promise<number> {
   const b = new Binder();
   const format = formatClause(path);
-  const rows = await engine.rows(`COPY (SELECT * FROM ${rel.sql(b)}) TO ${b.bind(path)} (${format})`, b.params, opts);
+  const rows = await engine.rows(`COPY (SELECT * FROM ${rel.sql(b)}) TO ${b.bind(path)} (${format})`, b.params, opts)
+    .catch((e: unknown) => { throw named(rel.label, e); });
   return Number(rows[0]?.Count ?? rows[0]?.count ?? 0);
 }
 
@@ -31,4 +33,10 @@ export async function readColumns(engine: DataEngine, rel: Relation, columns: re
   const reader = await engine.reader(`SELECT ${list} FROM ${rel.sql(b)}`, b.params, opts);
   const cols = reader.getColumnsObjectJS() as Record<string, unknown[]>;
   return { columns: cols, rows: reader.currentRowCount };
+}
+
+/** DuckDB's message, prefixed with the node whose SQL it is about, so the user knows which SQL to fix. */
+function named(label: string, e: unknown): unknown {
+  if (!(e instanceof DataError) || e.code === 'cancelled' || e.message.startsWith(`${label}:`)) return e;
+  return new DataError(`${label}: ${e.message.replace(/^Failed to extract statements: /, '')}`, e.code, e.detail);
 }

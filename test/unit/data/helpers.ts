@@ -35,17 +35,7 @@ export function source(engine: DataEngine, dir: string, path: string): Promise<R
   return resolveSource(engine, { path, baseDir: dir });
 }
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng as rng } from '../../prng.js';
 
 export function csv(header: string[], rows: unknown[][]): string {
   const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));

@@ -1,15 +1,5 @@
 /** Seeded mutations of source text: the token- and line-level damage people do while typing. */
-export function prng(seed: number): () => number {
-  // mulberry32: small, fast, good enough for test inputs.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../../prng.js';
 
 const TOKEN = /"""[\s\S]*?"""|"(?:\\.|[^"\\\n])*"|[A-Za-z_][A-Za-z0-9_]*|[0-9.]+[A-Za-z]*|\S/g;
 

@@ -1,0 +1,213 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ForkServerExit {
+  /** The exit code, or 128+N when the step was ended by signal N (as `wait` reports it). */
+  status: number;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The fork server's own script (dash-compatible). `eval` only ever sees our header lines: `ID SCRIPT OUT
+ * ERR TOKEN` (paths and the token quoted) starts a step; `w PID ID` waits for a step and reports how it
+ * ended. Steps inherit fd 3, the pipe back to the runtime, for their EXIT trap.
+ */
+const SERVER = `
+exec 3>&1
+while IFS= read -r header; do
+  eval "set -- $header"
+  if [ "$1" = w ]; then
+    wait "$2"; echo "done $3 $?"
+  else
+    MLPIPE_FORK_ID=$1 MLPIPE_STEP_TOKEN="$5" setsid /bin/sh "$2" mlpipe-step </dev/null >>"$3" 2>>"$4" &
+    echo "pid $1 $!"
+  fi
+done`;
+
+interface Pending {
+  pid?: number;
+  asked: boolean;
+  resolved: boolean;
+  onPid: (pid: number) => void;
+  onExit: (e: ForkServerExit) => void;
+  onReaped: () => void;
+}
+
+/**
+ * Starts step processes through a small `/bin/sh` kept for the run. Forking the runtime itself costs
+ * milliseconds per step (its address space is large: the parser, DuckDB, V8's code), which dominates a
+ * DAG of short steps; forking a shell of a megabyte costs a fraction of that. Per step the runtime writes a
+ * launch script (to memory, /dev/shm, when there is one) and one line; the shell starts the script in its
+ * own session (`setsid`) with stdin from /dev/null and output appended to the step's spool files, and
+ * answers `pid ID N`. The step's EXIT trap reports `exit ID STATUS` straight back through fd 3 (no
+ * process in between waits for it); the runtime then asks the shell to reap it (`w`), which also answers
+ * for steps that never ran their trap (an `exec` in the command, a signal): those the runtime notices
+ * when their pid is gone (`poll`).
+ */
+export class ForkServer {
+  private sh: ChildProcess | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private buf = '';
+  private baseEnv: NodeJS.ProcessEnv = {};
+
+  /** Linux with util-linux's setsid: the fast path; elsewhere the caller spawns directly. */
+  static available(): boolean {
+    if (process.platform !== 'linux' || !existsSync('/bin/sh')) return false;
+    availableCache ??= spawnSync('setsid', ['--version'], { stdio: 'ignore' }).status === 0;
+    return availableCache;
+  }
+
+  /** The environment the shell started with (starting it if needed): launch scripts export only what differs. */
+  env(): NodeJS.ProcessEnv {
+    this.shell();
+    return this.baseEnv;
+  }
+
+  /** Starts a launch script in a new session; `pid` resolves when the shell reports it. */
+  launch(script: string, stdout: string, stderr: string, token: string): { pid: Promise<number>; exited: Promise<ForkServerExit>; reaped: Promise<void> } {
+    const sh = this.shell();
+    const id = this.nextId++;
+    const p: Partial<Pending> = { asked: false, resolved: false };
+    const pid = new Promise<number>((r) => { p.onPid = r; });
+    const exited = new Promise<ForkServerExit>((r) => { p.onExit = r; });
+    // The trap reports before the process is gone; `reaped` settles when it is.
+    const reaped = new Promise<void>((r) => { p.onReaped = r; });
+    this.pending.set(id, p as Pending);
+    this.hold(true);
+    const file = join(scriptDir(), `${process.pid}-${id}.sh`);
+    writeFileSync(file, script);
+    // The token is in the step's environment from its first instruction (not only exported by the
+    // script), so the step's own shell can be found by it, not just its children.
+    sh.stdin!.write(`${id} ${quote(file)} ${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`);
+    void exited.then(() => rmSync(file, { force: true }));
+    return { pid, exited, reaped };
+  }
+
+  /** Notices steps that ended without their trap (their pid is gone) and asks the shell how they ended. */
+  poll(): void {
+    for (const [id, p] of this.pending) {
+      if (p.pid === undefined || p.asked || isAlive(p.pid)) continue;
+      this.ask(id, p);
+    }
+  }
+
+  private ask(id: number, p: Pending): void {
+    p.asked = true;
+    this.sh?.stdin?.write(`w ${p.pid} ${id}\n`);
+  }
+
+  private shell(): ChildProcess {
+    if (this.sh) return this.sh;
+    // Its own process group: a Ctrl+C in the terminal goes to the runtime (which cancels steps itself),
+    // not to the fork server or the steps.
+    // Its stderr is ignored: the shell would only report its jobs' deaths there (steps' own output goes to
+    // their spool files).
+    const sh = spawn('/bin/sh', ['-c', SERVER], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
+    sh.stdout!.setEncoding('utf8');
+    sh.stdout!.on('data', (chunk: string) => this.onData(chunk));
+    sh.on('exit', () => {
+      // The shell died (it should not): the steps it was watching are reported as lost (status 255).
+      for (const p of this.pending.values()) {
+        if (!p.resolved) p.onExit({ status: 255 });
+        p.onReaped();
+      }
+      this.pending.clear();
+      this.sh = undefined;
+    });
+    this.baseEnv = { ...process.env };
+    this.sh = sh;
+    this.hold(false);
+    return sh;
+  }
+
+  /** Keeps the runtime's event loop alive while steps are watched, and only then. */
+  private hold(on: boolean): void {
+    const sh = this.sh;
+    if (!sh) return;
+    for (const h of [sh, sh.stdin, sh.stdout] as unknown as { ref?: () => void; unref?: () => void }[]) {
+      if (on) h?.ref?.();
+      else h?.unref?.();
+    }
+  }
+
+  private onData(chunk: string): void {
+    this.buf += chunk;
+    let nl: number;
+    while ((nl = this.buf.indexOf('\n')) >= 0) {
+      const line = this.buf.slice(0, nl);
+      this.buf = this.buf.slice(nl + 1);
+      const m = /^(pid|exit|done) (\d+) (\d+)$/.exec(line);
+      if (!m) continue;
+      const id = Number(m[2]);
+      const value = Number(m[3]);
+      const p = this.pending.get(id);
+      if (!p) continue;
+      if (m[1] === 'pid') {
+        p.pid = value;
+        p.onPid(value);
+      } else if (m[1] === 'exit') {
+        // The trap's report: the step is done. Reap it (the answer is only bookkeeping then).
+        if (!p.resolved) {
+          p.resolved = true;
+          p.onExit({ status: value });
+        }
+        if (!p.asked) this.ask(id, p);
+      } else {
+        this.pending.delete(id);
+        if (!this.pending.size) this.hold(false);
+        if (!p.resolved) {
+          p.resolved = true;
+          p.onExit({ status: value });
+        }
+        p.onReaped();
+      }
+    }
+  }
+
+  dispose(): void {
+    this.sh?.stdin?.end();
+    this.sh = undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+let availableCache: boolean | undefined;
+let scripts: string | undefined;
+
+/** A private folder for launch scripts: in /dev/shm (memory) when it exists, else the temp folder. */
+function scriptDir(): string {
+  if (!scripts) {
+    scripts = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'mlpipe-launch-'));
+    const dir = scripts;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return scripts;
+}
+
+/** A launch script: cwd, environment changes, the exit-status trap, the target's setup, the command. */
+export function launchScript(o: {
+  cwd: string; set: Record<string, string>; unset: string[]; trap: string; setup?: string; command: { argv: string[] } | { shell: string };
+  closeFd3?: boolean;
+}): string {
+  const lines = ['# Written by mlpipe: how this step attempt was started.', `cd ${quote(o.cwd)} || exit 127`];
+  for (const [k, v] of Object.entries(o.set)) lines.push(`export ${k}=${quote(v)}`);
+  if (o.unset.length) lines.push(`unset ${o.unset.join(' ')}`);
+  lines.push(o.trap.trimEnd());
+  if (o.setup) lines.push(`${o.setup} || exit $?`);
+  const close = o.closeFd3 ? ' 3>&-' : '';
+  lines.push('shell' in o.command ? `{\n${o.command.shell}\n}${close}` : `${o.command.argv.map(quote).join(' ')}${close}`);
+  return `${lines.join('\n')}\n`;
+}
