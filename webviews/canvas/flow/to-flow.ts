@@ -70,8 +70,9 @@ function edgeLabel(refs: readonly CanvasEdge[]): string | undefined {
   const role = refs[0].role;
   if (role === 'input') return undefined;
   if (role === 'feature') {
-    const ports = refs.map((r) => r.fromPort ?? '*');
-    return ports.length > 2 ? `${ports.length} features` : ports.join(', ');
+    // The model gives one edge per view; a port names a single column when there is one.
+    const ports = refs.map((r) => r.fromPort).filter((p): p is string => !!p);
+    return ports.length === 0 || ports.length > 2 ? 'features' : ports.join(', ');
   }
   return role;
 }
