@@ -1,5 +1,6 @@
 // Bundles every entry point. Type checking is separate (`npm run typecheck`): esbuild only strips types.
 import * as esbuild from 'esbuild';
+import { readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -41,6 +42,17 @@ const builds = [
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['vscode'] },
   { ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' } },
   { ...webview, entryPoints: { canvas: 'webviews/canvas/main.tsx' }, outdir: 'dist/webviews' },
+  // Extension-host tests: index.cjs (the Mocha `run()` entry VS Code loads) finds the *.test.cjs beside it.
+  // mocha stays external: it loads test files with require(), which must be the real Node require.
+  {
+    ...node,
+    entryPoints: ['test/extension/index.ts', ...readdirSync('test/extension').filter((f) => f.endsWith('.test.ts')).map((f) => `test/extension/${f}`)],
+    outdir: 'dist/test/extension',
+    outExtension: { '.js': '.cjs' },
+    external: ['vscode', 'mocha'],
+    sourcemap: true,
+    minify: false,
+  },
 ];
 
 if (watch) {

@@ -24,7 +24,10 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
   const builder = shared.workspace.DocumentBuilder;
   connection.onRequest(PipelineModelRequest, async (params: PipelineModelParams, token) => {
     const uri = URI.parse(params.uri);
-    const doc = await documents.getOrCreateDocument(uri);
+    // The workspace's first load may be adding this very document; creating it here too would race
+    // ("a document with the URI is already present"). Wait for that load, then prefer its document.
+    await shared.workspace.WorkspaceManager.ready;
+    const doc = documents.getDocument(uri) ?? await documents.getOrCreateDocument(uri);
     if (doc.state < DocumentState.Validated) await builder.waitUntil(DocumentState.Validated, uri, token);
     return pipelineModelOf(doc);
   });
