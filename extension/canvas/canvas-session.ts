@@ -123,6 +123,9 @@ export class CanvasSession implements vscode.Disposable {
       this.deps.layout.keepOnly(new Set(result.model.nodes.map((n) => n.id)));
     }
     this.postDocument();
+    // The cursor's block may have been worked out from an older model while the user typed: look again.
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.document);
+    if (editor) this.selectAt(editor.selection.active);
     const waiters = this.modelWaiters;
     this.modelWaiters = [];
     waiters.forEach((w) => w());
@@ -231,10 +234,12 @@ export class CanvasSession implements vscode.Disposable {
     editor.revealRange(new vscode.Range(start.line, start.character, start.line, start.character), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
-  /** The cursor moved in a text editor of this document (by the user, not by reveal). */
+  /**
+   * The cursor moved in a text editor of this document: by keyboard, mouse or a command such as Go to
+   * Line. Our own reveal moves it too, but into the node already selected, so nothing is sent back.
+   */
   private onTextSelection(e: vscode.TextEditorSelectionChangeEvent): void {
     if (e.textEditor.document !== this.document) return;
-    if (e.kind !== vscode.TextEditorSelectionChangeKind.Keyboard && e.kind !== vscode.TextEditorSelectionChangeKind.Mouse) return;
     this.selectAt(e.selections[0].active);
   }
 

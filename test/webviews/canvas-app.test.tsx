@@ -124,6 +124,21 @@ describe('canvas webview', () => {
     expect(vscode.sent('reveal')[1]).toEqual({ type: 'reveal', id: 'train', openText: true });
   });
 
+  test('on a narrow canvas a click only selects; "Properties" opens the form over the graph', async () => {
+    const narrow = (query: string) => ({ matches: query.includes('max-width'), media: query, addEventListener: () => undefined, removeEventListener: () => undefined }) as unknown as MediaQueryList;
+    window.matchMedia = narrow;
+    try {
+      await openCanvas();
+      fireEvent.click(node('train'));
+      await waitFor(() => expect(node('train').classList.contains('mp-selected')).toBe(true));
+      expect(screen.queryByTestId('side-form')).toBeNull();
+      fireEvent.click(screen.getByTitle('Properties of the selected node'));
+      expect(within(await screen.findByTestId('side-form')).getByRole('heading').textContent).toBe('train');
+    } finally {
+      delete (window as { matchMedia?: unknown }).matchMedia;
+    }
+  });
+
   test('changing a field writes only that property', async () => {
     const vscode = await openCanvas();
     fireEvent.click(node('train'));
@@ -145,12 +160,20 @@ describe('canvas webview', () => {
     expect(form.textContent).toMatch(/retries takes a whole number/);
   });
 
-  test('the cursor in the text selects the node on the canvas, without echo', async () => {
+  test('the cursor in the text selects the node on the canvas, without echo; an open form follows it', async () => {
     const vscode = await openCanvas();
     await vscode.send({ type: 'select', id: 'profile' });
     await waitFor(() => expect(node('profile').classList.contains('mp-selected')).toBe(true));
-    expect(await screen.findByTestId('side-form')).toBeTruthy();
+    // Typing in the text does not pop the form open...
+    expect(screen.queryByTestId('side-form')).toBeNull();
     expect(vscode.sent('reveal')).toEqual([]);
+    // ...but once opened from the canvas, it follows the cursor.
+    fireEvent.click(node('events'));
+    expect(within(await screen.findByTestId('side-form')).getByRole('heading').textContent).toBe('events');
+    await vscode.send({ type: 'select', id: 'profile' });
+    expect(within(screen.getByTestId('side-form')).getByRole('heading').textContent).toBe('profile');
+    fireEvent.click(screen.getByLabelText('Close the properties'));
+    expect(screen.queryByTestId('side-form')).toBeNull();
     await vscode.send({ type: 'select', id: null });
     await waitFor(() => expect(node('profile').classList.contains('mp-selected')).toBe(false));
   });

@@ -130,3 +130,20 @@ describe('lineDiff', () => {
     }
   });
 });
+
+describe('deleting a block leaves the blank lines tidy', () => {
+  const text = (middle: string) => `pipeline p {\n  source a { path "a.csv" }\n${middle}  source z { path "z.csv" }\n}\n`;
+  test('between two blank lines one goes with it; a blank on one side only stays', () => {
+    expect(apply(text('\n  source b { path "b.csv" }\n\n'), [{ type: 'deleteNode', id: 'b' }]).text).toBe(text('\n'));
+    expect(apply(text('\n  source b { path "b.csv" }\n'), [{ type: 'deleteNode', id: 'b' }]).text).toBe(text('\n'));
+    expect(apply(text('  source b { path "b.csv" }\n\n'), [{ type: 'deleteNode', id: 'b' }]).text).toBe(text('\n'));
+    expect(apply(text('  source b { path "b.csv" }\n'), [{ type: 'deleteNode', id: 'b' }]).text).toBe(text(''));
+  });
+
+  test('no blank line is left just inside the pipeline braces', () => {
+    expect(apply('pipeline p {\n  source b { path "b.csv" }\n\n  source z { path "z.csv" }\n}\n', [{ type: 'deleteNode', id: 'b' }]).text)
+      .toBe('pipeline p {\n  source z { path "z.csv" }\n}\n');
+    expect(apply('pipeline p {\n  source a { path "a.csv" }\n\n  source b { path "b.csv" }\n}\n', [{ type: 'deleteNode', id: 'b' }]).text)
+      .toBe('pipeline p {\n  source a { path "a.csv" }\n}\n');
+  });
+});

@@ -3,6 +3,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, type DragEvent } from 'react';
 import { portOfHandle, type PipelineFlowEdge, type PipelineFlowNode } from '../flow/flow-types.js';
+import { initialViewport } from '../layout/initial-view.js';
 import { NODE_WIDTH, nodeHeight } from '../layout/node-size.js';
 import type { CanvasHost } from '../host.js';
 import { PipelineNodeView } from './PipelineNodeView.js';
@@ -90,17 +91,24 @@ export function FlowView({ host }: { host: CanvasHost }) {
   );
 }
 
-/** Fits the view when the store asks (first layout, Auto-layout), once nodes have been measured. */
+/** Fits the view when the store asks (first layout, Auto-layout, command), once nodes have been measured. */
 function useFitRequests(): void {
   const fitRequest = useCanvas((s) => s.fitRequest);
+  const fitMode = useCanvas((s) => s.fitMode);
   const initialised = useNodesInitialized();
-  const { fitView } = useReactFlow();
+  const { fitView, getNodes, setViewport } = useReactFlow();
   const handled = useRef(0);
   useEffect(() => {
     if (fitRequest === handled.current || !initialised) return;
     handled.current = fitRequest;
-    void fitView(FIT);
-  }, [fitRequest, initialised, fitView]);
+    const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
+    if (fitMode === 'all' || !pane) {
+      void fitView(FIT);
+      return;
+    }
+    const boxes = getNodes().map((n) => ({ ...n.position, width: n.width ?? NODE_WIDTH, height: n.height ?? nodeHeight(0) }));
+    void setViewport(initialViewport(boxes, pane));
+  }, [fitRequest, fitMode, initialised, fitView, getNodes, setViewport]);
 }
 
 /** Brings a node selected from the text into view, without changing the zoom. */

@@ -15,7 +15,7 @@ export function Palette({ onAdd }: { onAdd: (item: PaletteItem) => void }) {
       <div className="mp-palette-title">Add</div>
       {PALETTE.map((item) => (
         <div key={item.specId} className={`mp-palette-item mp-kind-${item.kind}`} data-testid={`palette-${item.specId.replace(':', '-')}`}
-          draggable role="button" tabIndex={0} title={schemas[item.specId]?.doc ?? item.label}
+          draggable role="button" tabIndex={0} aria-label={item.label} title={`${item.label}: ${schemas[item.specId]?.doc ?? ''}`}
           onDragStart={(e) => onDragStart(e, item)}
           onClick={() => onAdd(item)}
           onKeyDown={(e) => {
@@ -25,7 +25,7 @@ export function Palette({ onAdd }: { onAdd: (item: PaletteItem) => void }) {
             }
           }}>
           <span className={`codicon codicon-${kindIcon(item.kind, item.stepKind)} mp-node-icon`} aria-hidden="true" />
-          <span>{item.label}</span>
+          <span className="mp-palette-label">{item.label}</span>
         </div>
       ))}
     </nav>

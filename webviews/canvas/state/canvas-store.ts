@@ -28,13 +28,20 @@ export interface CanvasState {
   auto: Positions;
   layingOut: boolean;
   selection: string[];
+  /**
+   * Whether the side form is open. On a wide canvas it opens when a node is selected on the canvas
+   * and then follows the text cursor; selecting from the text alone does not open it (the user is
+   * typing there). On a narrow canvas the form would cover the graph, so only "Properties" opens it.
+   */
+  formOpen: boolean;
   run: Record<string, NodeRunStatus>;
   runId?: string;
   notice?: Notice;
   nodes: PipelineFlowNode[];
   edges: PipelineFlowEdge[];
-  /** Bumped to ask the view to fit (first layout, Auto-layout, command). */
+  /** Bumped to ask the view to fit: `initial` for the first view of a graph (readable), else the whole graph. */
   fitRequest: number;
+  fitMode: 'initial' | 'all';
   /** Bumped to ask the view to bring a node into sight (selection from the text). */
   focusRequest: { id: string; seq: number } | null;
   /** When the last gesture was sent and on which version; cleared once the canvas shows its result. */
@@ -50,6 +57,8 @@ export interface CanvasActions {
   dragStopped(moved: { id: string; position: XY }[]): void;
   autoLayout(): void;
   dismissNotice(): void;
+  closeForm(): void;
+  toggleForm(): void;
   viewportChanged(viewport: Viewport): void;
   /** Called after the browser painted the current nodes: reports first paint and gesture timings. */
   painted(): void;
@@ -65,10 +74,14 @@ export type CanvasStore = StoreApi<CanvasState & CanvasActions>;
 
 const initialState = (auto: Positions): CanvasState => ({
   initialised: false, fileName: '', readOnly: false, schemas: {}, graph: null, version: -1, manual: {}, auto, layingOut: false,
-  selection: [], run: {}, nodes: [], edges: [], fitRequest: 0, focusRequest: null,
+  selection: [], formOpen: false, run: {}, nodes: [], edges: [], fitRequest: 0, fitMode: 'initial', focusRequest: null,
 });
 
-export function createCanvasStore(host: CanvasHost): CanvasStore {
+/** Below this width (the canvas beside the text) the side form overlays the graph (see canvas.css). */
+export const NARROW_QUERY = '(max-width: 760px)';
+const isNarrow = (): boolean => typeof matchMedia === 'function' && matchMedia(NARROW_QUERY).matches;
+
+export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNarrow): CanvasStore {
   const saved = host.savedState();
   let noticeSeq = 0;
   let focusSeq = 0;
@@ -97,7 +110,8 @@ export function createCanvasStore(host: CanvasHost): CanvasStore {
         set({ layingOut: true });
         try {
           const laid = await layoutGraph(graph);
-          set((s) => ({ auto: { ...s.auto, ...laid }, fitRequest: s.fitRequest + 1 }));
+          // The first layout opens readable; Auto-layout afterwards shows everything.
+          set((s) => ({ auto: { ...s.auto, ...laid }, fitRequest: s.fitRequest + 1, fitMode: s.fitRequest === 0 ? 'initial' : 'all' }));
         } finally {
           set({ layingOut: false });
         }
@@ -126,16 +140,12 @@ export function createCanvasStore(host: CanvasHost): CanvasStore {
             });
             void ensurePositions();
             return;
-          case 'document': {
-            const prev = get().graph;
+          case 'document':
+            // The selection is kept even for ids not in this graph: the text cursor may be in a block
+            // the canvas shows only once the text parses again.
             set({ version: message.version, graph: message.graph, syntaxError: message.syntaxError });
-            if (message.graph !== prev) {
-              const ids = new Set(message.graph?.nodes.map((n) => n.id));
-              set((s) => ({ selection: s.selection.filter((id) => ids.has(id)) }));
-              void ensurePositions();
-            }
+            void ensurePositions();
             return;
-          }
           case 'positions':
             set({ manual: message.positions });
             void ensurePositions();
@@ -155,7 +165,7 @@ export function createCanvasStore(host: CanvasHost): CanvasStore {
             return;
           case 'command':
             if (message.command === 'autoLayout') get().autoLayout();
-            else set((s) => ({ fitRequest: s.fitRequest + 1 }));
+            else set((s) => ({ fitRequest: s.fitRequest + 1, fitMode: 'all' }));
             return;
           default: {
             const unhandled: never = message;
@@ -193,8 +203,9 @@ export function createCanvasStore(host: CanvasHost): CanvasStore {
         const kept = changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
         if (!kept.length) return;
         const nodes = applyNodeChanges(kept, get().nodes);
-        const selection = kept.some((c) => c.type === 'select') ? nodes.filter((n) => n.selected).map((n) => n.id) : get().selection;
-        set({ nodes, selection });
+        if (!kept.some((c) => c.type === 'select')) return set({ nodes });
+        const selection = nodes.filter((n) => n.selected).map((n) => n.id);
+        set({ nodes, selection, formOpen: selection.length === 1 && (get().formOpen || !narrow()) });
       },
 
       dragStopped(moved) {
@@ -215,6 +226,14 @@ export function createCanvasStore(host: CanvasHost): CanvasStore {
 
       dismissNotice() {
         set({ notice: undefined });
+      },
+
+      closeForm() {
+        set({ formOpen: false });
+      },
+
+      toggleForm() {
+        set((s) => ({ formOpen: !s.formOpen }));
       },
 
       viewportChanged(v) {
