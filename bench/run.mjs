@@ -1,8 +1,7 @@
 // Runs a TypeScript benchmark: `node bench/run.mjs language` bundles bench/language.bench.ts and runs it.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const names = process.argv.slice(2);
@@ -10,7 +9,9 @@ if (!names.length) {
   console.error('usage: node bench/run.mjs NAME...   (bench/NAME.bench.ts)');
   process.exit(2);
 }
-const dir = mkdtempSync(join(tmpdir(), 'mlpipe-bench-'));
+// Inside the clone (like the e2e bundles): benchmarks that start code-server find the repository from there.
+const dir = join(process.cwd(), 'node_modules', '.cache', 'mlpipe-bench');
+mkdirSync(dir, { recursive: true });
 let failed = false;
 for (const name of names) {
   const outfile = join(dir, `${name}.mjs`);
