@@ -14,7 +14,8 @@ if (!names.length) {
   console.error('usage: node bench/run.mjs NAME... [--options for the benchmarks]   (bench/NAME.bench.ts)');
   process.exit(2);
 }
-// Inside node_modules so that external packages resolve from the bundle (ES modules ignore NODE_PATH).
+// Inside node_modules so that external packages resolve from the bundle (ES modules ignore NODE_PATH),
+// and inside the clone, so benchmarks that start code-server find the repository from there.
 const dir = join(process.cwd(), 'node_modules', '.cache', 'mlpipe-bench');
 mkdirSync(dir, { recursive: true });
 let failed = false;

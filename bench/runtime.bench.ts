@@ -14,7 +14,7 @@
 // serve:   `mlpipe serve` under 32 concurrent keep-alive clients sending one-row requests vs calling the same
 //          ONNX session in-process one row at a time (target ≥ 0.7×), with p50/p99 latency.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -142,7 +142,7 @@ async function runsList(): Promise<void> {
   }
   const file = join(ws.store, 'runs', 'index.jsonl');
   const ours = () => time(() => { if (listRuns(ws).length !== N) throw new Error('wrong count'); });
-  const theirs = () => time(() => (require('node:fs') as typeof import('node:fs')).readFileSync(file, 'utf8').split('\n'));
+  const theirs = () => time(() => readFileSync(file, 'utf8').split('\n'));
   ours();
   theirs();
   const a: number[] = [];

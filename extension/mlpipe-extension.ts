@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { PipelineModelRequest, TrustChangedNotification, type PipelineModelResult } from '../language-server/lsp/protocol.js';
+import { CanvasEditorProvider, type CanvasApi } from './canvas/canvas-editor-provider.js';
+import { PipelineModelFeed } from './canvas/model-feed.js';
 import { watchDataFiles } from './data-files.js';
 import { ValidationStatus } from './status-bar.js';
 
@@ -11,6 +13,8 @@ export interface MLPipeApi {
   pipelineModel(uri: vscode.Uri): Promise<PipelineModelResult>;
   statusText(): string;
   activationMs: number;
+  /** The pipeline canvas: run status overlay for the run integration. */
+  canvas: CanvasApi;
 }
 
 /** Owns everything the extension creates and disposes it in one place. */
@@ -37,15 +41,20 @@ export class MLPipeExtension {
     );
     // The language client library takes longer to load than everything else here together: load it
     // after activate() has returned, so activation stays fast and the editor is never held up.
-    const ready = import('./language-client.js').then(async ({ createLanguageClient }) => {
-      this.client = createLanguageClient(this.context, this.output);
-      await this.client.start();
-      this.disposables.push(...watchDataFiles(this.client), vscode.workspace.onDidGrantWorkspaceTrust(() => {
-        void this.client?.sendNotification(TrustChangedNotification, { trusted: true });
+    const clientReady = import('./language-client.js').then(async ({ createLanguageClient }) => {
+      const client = this.client = createLanguageClient(this.context, this.output);
+      await client.start();
+      this.disposables.push(...watchDataFiles(client), vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        void client.sendNotification(TrustChangedNotification, { trusted: true });
       }));
       this.output.info(`MLPipe language server ready ${(performance.now() - started).toFixed(0)} ms after activation started`);
+      return client;
     });
+    const ready = clientReady.then(() => undefined);
     ready.catch((e: unknown) => this.output.info(`MLPipe language server failed to start: ${String(e)}`));
+    const feed = new PipelineModelFeed(clientReady);
+    const canvas = new CanvasEditorProvider(this.context, feed, this.output).register();
+    this.disposables.push(feed, canvas);
     const activationMs = performance.now() - started;
     // One line a benchmark or test can read from the output channel's log file.
     this.output.info(`MLPipe activated in ${activationMs.toFixed(1)} ms`);
@@ -53,6 +62,7 @@ export class MLPipeExtension {
       ready,
       activationMs,
       statusText: () => this.status?.text ?? '',
+      canvas: canvas.api,
       pipelineModel: async (uri) => {
         await ready;
         return this.client!.sendRequest<PipelineModelResult>(PipelineModelRequest, { uri: uri.toString() });

@@ -36,6 +36,7 @@ export function editsForIntent(root: ast.Document, doc: TextDocument, intent: Ca
     case 'disconnect': return ctx.disconnect(intent.edge);
     case 'deleteNode': return ctx.deleteNode(intent.id);
     case 'setProperty': return ctx.setProperty(intent.id, intent.key, intent.value === null ? null : valueToText(intent.value));
+    case 'setPropertyText': return ctx.setProperty(intent.id, intent.key, intent.text.trim() === '' ? null : intent.text.trim());
     case 'rename': return ctx.rename(intent.id, intent.newName);
   }
 }

@@ -10,6 +10,8 @@ export type CanvasIntent =
   | { type: 'disconnect'; edge: PipelineEdge }
   | { type: 'deleteNode'; id: string }
   | { type: 'setProperty'; id: string; key: string; value: ModelValue | null }
+  /** The value as `.mlpipe` text, as typed in the canvas side form (`[a, b]`, `30d`, `{ gpus: 1 }`). */
+  | { type: 'setPropertyText'; id: string; key: string; text: string }
   | { type: 'rename'; id: string; newName: string };
 
 export interface IntentResult {

@@ -35,8 +35,15 @@ export function removeNodeEdit(doc: TextDocument, node: AstNode, withBlankLine =
     let startLine = r.start.line;
     let endLine = r.end.line + 1;
     if (withBlankLine) {
-      if (isBlank(doc, endLine)) endLine++;
-      else if (startLine > 0 && isBlank(doc, startLine - 1)) startLine--;
+      // Take one blank line with the block only where two would be left side by side, or a blank line
+      // would be left just inside the enclosing braces; a blank on one side only still separates the
+      // neighbours and stays.
+      const blankAfter = isBlank(doc, endLine);
+      const blankBefore = startLine > 0 && isBlank(doc, startLine - 1);
+      const afterOpening = startLine > 0 && /\{\s*((\/\/|#).*)?$/.test(lineText(doc, startLine - 1));
+      const beforeClosing = endLine < doc.lineCount && /^\s*\}/.test(lineText(doc, endLine));
+      if (blankAfter && (blankBefore || afterOpening)) endLine++;
+      else if (blankBefore && beforeClosing) startLine--;
     }
     return { range: { start: { line: startLine, character: 0 }, end: { line: endLine, character: 0 } }, newText: '' };
   }
@@ -55,6 +62,10 @@ export function lineEnd(doc: TextDocument, line: number): TextEdit['range']['sta
   const next = doc.offsetAt({ line: line + 1, character: 0 });
   const end = next > 0 && text[next - 1] === '\n' && line + 1 < doc.lineCount ? next - 1 : text.length;
   return doc.positionAt(Math.min(end, text.length));
+}
+
+function lineText(doc: TextDocument, line: number): string {
+  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
 }
 
 function isBlank(doc: TextDocument, line: number): boolean {

@@ -1,5 +1,6 @@
 /** Custom LSP messages between the MLPipe server and its clients (extension, canvas host, tests). */
 import type { Diagnostic } from 'vscode-languageserver-types';
+import type { CanvasIntent, IntentResult } from '../edits/intents.js';
 import type { PipelineModel } from '../model/pipeline-model.js';
 
 export const PipelineModelRequest = 'mlpipe/pipelineModel';
@@ -41,4 +42,23 @@ export interface PreviewTrainingSetParams {
   uri: string;
   name: string;
   limit?: number;
+}
+
+/**
+ * Turns canvas intents into text edits on the server, which has the syntax tree. The client applies
+ * the edits as one WorkspaceEdit (so undo, dirty state and save behave as for typing).
+ */
+export const ApplyIntentsRequest = 'mlpipe/applyIntents';
+
+export interface ApplyIntentsParams {
+  uri: string;
+  /** The document version the client will apply the edits to. */
+  version: number;
+  intents: CanvasIntent[];
+}
+
+export interface ApplyIntentsResult extends IntentResult {
+  /** The version the edits were computed for; `stale` when that is not the version asked for. */
+  version: number;
+  stale?: boolean;
 }

@@ -1,6 +1,7 @@
 // A real VS Code workbench (code-server in headless Chromium) with MLPipe loaded from source, plus the
 // few page helpers the end-to-end tests share. Everything waits on what the UI shows, never on time.
 import { expect } from './expect.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { saveServerLogs } from '../../scripts/lib/artifacts.js';
@@ -13,6 +14,10 @@ export const e2eArtifacts = join(artifactsDir, 'e2e');
 
 export interface Workbench {
   page: Page;
+  /** The throw-away copy of samples/ that is open. */
+  workspace: string;
+  /** Changes user settings while the workbench runs (VS Code watches the file), e.g. the colour theme. */
+  updateSettings(settings: Record<string, unknown>): void;
   screenshot(name: string): Promise<void>;
   /** Stops browser and server; on failure first keeps a screenshot and the server's logs. */
   close(failed: boolean): Promise<void>;
@@ -23,9 +28,11 @@ export interface WorkbenchOptions {
   trustAll?: boolean;
   /** Prefix for screenshots and logs of this session. */
   name: string;
+  /** User settings on top of the harness's own. */
+  settings?: Record<string, unknown>;
 }
 
-export async function openWorkbench({ trustAll = true, name }: WorkbenchOptions): Promise<Workbench> {
+export async function openWorkbench({ trustAll = true, name, settings = {} }: WorkbenchOptions): Promise<Workbench> {
   const server: CodeServer = await startCodeServer({
     workspace: samplesDir,
     copyWorkspace: true,
@@ -33,7 +40,7 @@ export async function openWorkbench({ trustAll = true, name }: WorkbenchOptions)
     // Installed from source the way `npm start` does it, so the tests cover that path too.
     extensionFromSource: repoRoot,
     // Suggestions only on Ctrl+Space: a quick-suggest popup racing the typing would make tests flaky.
-    settings: { 'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' } },
+    settings: { 'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' }, ...settings },
   });
   let browser: Browser | undefined;
   try {
@@ -44,8 +51,14 @@ export async function openWorkbench({ trustAll = true, name }: WorkbenchOptions)
     const screenshot = async (shot: string): Promise<void> => {
       await page.screenshot({ path: join(e2eArtifacts, `${name}-${shot}.png`) });
     };
+    const settingsFile = join(server.userDataDir, 'User', 'settings.json');
     return {
       page,
+      workspace: server.workspace,
+      updateSettings: (changes) => {
+        const current = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+        writeFileSync(settingsFile, JSON.stringify({ ...current, ...changes }, null, 2));
+      },
       screenshot,
       close: async (failed) => {
         if (failed) {
@@ -107,4 +120,27 @@ export function failureTracker(): { failed: boolean; step: (fn: () => Promise<vo
     },
   };
   return tracker;
+}
+
+/** The row of the open quick pick whose label is exactly `label`. */
+export function quickPickRow(page: Page, label: string): Locator {
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) });
+}
+
+/**
+ * Runs a command from the command palette (F1) by clicking its row: fuzzy ranking may highlight
+ * another command first, so Enter is not safe.
+ */
+export async function runCommand(page: Page, title: string, { picker }: { picker?: string } = {}): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await expect(input).toBeVisible();
+  await input.fill(`>${title}`);
+  const row = quickPickRow(page, title);
+  await expect(row).toBeVisible(30_000);
+  await row.first().click();
+  // A command that opens its own picker (e.g. Color Theme) replaces the list: wait for its placeholder.
+  if (picker) await expect(page.locator(`.quick-input-widget input[placeholder*="${picker}"]`)).toBeVisible();
+  else await expect(page.locator('.quick-input-widget')).toBeHidden();
 }

@@ -140,3 +140,24 @@ describe('pipeline model notifications', () => {
     expect(await server.shutdown()).toBe(0);
   });
 });
+
+describe('canvas intents over the connection', () => {
+  test('mlpipe/applyIntents answers edits for the current version and flags a stale one', async () => {
+    const { ApplyIntentsRequest } = await import('../../language-server/lsp/protocol.js');
+    type Result = import('../../language-server/lsp/protocol.js').ApplyIntentsResult;
+    const { TextDocument } = await import('vscode-languageserver-textdocument');
+    const server = new ServerProcess();
+    await server.initialize(null);
+    const u = 'file:///intents/churn.mlpipe';
+    await server.open(u, original, 1);
+    const r = await server.connection.sendRequest<Result>(ApplyIntentsRequest, { uri: u, version: 1, intents: [{ type: 'connect', from: 'events', to: 'train' }] });
+    expect(r.error).toBeUndefined();
+    const after = TextDocument.applyEdits(TextDocument.create(u, 'mlpipe', 1, original), r.edits);
+    expect(after).toContain('    inputs [train_rows.rows, events]\n');
+    const stale = await server.connection.sendRequest<Result>(ApplyIntentsRequest, { uri: u, version: 7, intents: [{ type: 'deleteNode', id: 'events' }] });
+    expect(stale).toMatchObject({ stale: true, version: 1, edits: [] });
+    const refused = await server.connection.sendRequest<Result>(ApplyIntentsRequest, { uri: u, version: 1, intents: [{ type: 'connect', from: 'train', fromPort: 'model', to: 'train_rows' }] });
+    expect(refused.error).toMatch(/cycle/);
+    expect(await server.shutdown()).toBe(0);
+  });
+});

@@ -1,0 +1,26 @@
+import { DocumentState, URI } from 'langium';
+import type { LangiumServices, LangiumSharedServices } from 'langium/lsp';
+import type { Connection } from 'vscode-languageserver';
+import { editsForIntents, type ParseText } from '../edits/apply-intents.js';
+import type * as ast from '../generated/ast.js';
+import { ApplyIntentsRequest, type ApplyIntentsParams, type ApplyIntentsResult } from './protocol.js';
+
+/** Answers `mlpipe/applyIntents` from the document's current syntax tree. */
+export function registerApplyIntents(connection: Connection, shared: LangiumSharedServices, services: LangiumServices): void {
+  const documents = shared.workspace.LangiumDocuments;
+  const builder = shared.workspace.DocumentBuilder;
+  const parse: ParseText = (text) => {
+    const r = services.parser.LangiumParser.parse<ast.Document>(text);
+    return { root: r.value, syntaxErrors: r.lexerErrors.length + r.parserErrors.length };
+  };
+  connection.onRequest(ApplyIntentsRequest, async (params: ApplyIntentsParams, token): Promise<ApplyIntentsResult> => {
+    const uri = URI.parse(params.uri);
+    const doc = await documents.getOrCreateDocument(uri);
+    if (doc.state < DocumentState.Validated) await builder.waitUntil(DocumentState.Validated, uri, token);
+    const version = doc.textDocument.version;
+    // Edits computed for another version would land on the wrong characters: the client asks again.
+    if (version !== params.version) return { version, stale: true, edits: [] };
+    const parsed = { root: doc.parseResult.value as ast.Document, syntaxErrors: doc.parseResult.lexerErrors.length + doc.parseResult.parserErrors.length };
+    return { version, ...editsForIntents(doc.textDocument, parsed, params.intents, parse) };
+  });
+}

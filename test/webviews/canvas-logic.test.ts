@@ -1,0 +1,141 @@
+// The webview's pure parts: layout, placement, React Flow conversion, side-form text rules, guards.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { BLOCK_SPECS } from '../../language-server/schema/property-schema.js';
+import { choicesFor, controlFor, displayValue, intentFor } from '../../webviews/canvas/components/property-text.js';
+import { parsePaletteDrop } from '../../webviews/canvas/components/palette-items.js';
+import { formatDuration } from '../../webviews/canvas/components/kind-style.js';
+import { portOfHandle } from '../../webviews/canvas/flow/flow-types.js';
+import { toFlowEdges, toFlowNodes } from '../../webviews/canvas/flow/to-flow.js';
+import { layoutGraph } from '../../webviews/canvas/layout/elk-layout.js';
+import { NODE_WIDTH, nodeHeight } from '../../webviews/canvas/layout/node-size.js';
+import { placeNewNodes } from '../../webviews/canvas/layout/place-new.js';
+import type { CanvasGraph, CanvasNode, Positions } from '../../webviews/canvas/protocol.js';
+import { isCanvasToHost, isHostToCanvas, isIntent } from '../../webviews/canvas/protocol-guards.js';
+import { canvasGraphOf } from './browser/canvas-fixture.js';
+
+let churn: CanvasGraph;
+beforeAll(async () => {
+  churn = await canvasGraphOf(readFileSync('samples/churn/churn.mlpipe', 'utf8'));
+});
+
+const overlaps = (p: Positions, graph: CanvasGraph) => {
+  const boxes = graph.nodes.filter((n) => p[n.id]).map((n) => ({ ...p[n.id], w: NODE_WIDTH, h: nodeHeight(n.outputs.length) }));
+  return boxes.some((a, i) => boxes.some((b, j) => i < j && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h));
+};
+
+describe('layout', () => {
+  test('ELK lays the churn pipeline out left to right without overlaps', async () => {
+    const p = await layoutGraph(churn);
+    expect(Object.keys(p).sort()).toEqual(churn.nodes.map((n) => n.id).sort());
+    for (const e of churn.edges) expect(p[e.from].x).toBeLessThan(p[e.to].x);
+    expect(overlaps(p, churn)).toBe(false);
+  });
+
+  test('new nodes go right of their inputs, never on top of another node, and move nobody', async () => {
+    const known = await layoutGraph(churn);
+    const graph: CanvasGraph = {
+      ...churn,
+      nodes: [...churn.nodes, node('a'), node('b'), node('lonely')],
+      edges: [...churn.edges, { id: '1', from: 'train', to: 'a', role: 'input' }, { id: '2', from: 'train', to: 'b', role: 'input' }],
+    };
+    const placed = placeNewNodes(graph, known);
+    expect(Object.keys(placed).sort()).toEqual(['a', 'b', 'lonely']);
+    expect(placed.a.x).toBeGreaterThan(known.train.x + NODE_WIDTH);
+    expect(overlaps({ ...known, ...placed }, graph)).toBe(false);
+    expect(placeNewNodes({ nodes: [node('x')], edges: [] }, {})).toEqual({ x: { x: 0, y: 0 } });
+  });
+});
+
+function node(id: string, extra: Partial<CanvasNode> = {}): CanvasNode {
+  return { id, kind: 'step', stepKind: 'python', specId: 'step:python', outputs: [], props: [], problems: [], ...extra };
+}
+
+describe('React Flow conversion', () => {
+  test('unchanged nodes keep their object (no re-render); changed ones get a new one', () => {
+    const graph: CanvasGraph = { name: 'p', targets: [], nodes: [node('a'), node('b')], edges: [] };
+    const input = { graph, positionOf: () => ({ x: 1, y: 2 }), run: {}, selected: new Set<string>(), readOnly: false };
+    const first = toFlowNodes(input, new Map());
+    const prev = new Map(first.map((n) => [n.id, n]));
+    const second = toFlowNodes({ ...input, graph: { ...graph, nodes: [node('a'), node('b', { description: 'changed' })] } }, prev);
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).not.toBe(first[1]);
+    expect(toFlowNodes({ ...input, selected: new Set(['a']) }, prev)[0].selected).toBe(true);
+  });
+
+  test('edges attach to the output they read; several feature refs are one labelled line', () => {
+    const edges = toFlowEdges(churn);
+    const fromTrain = edges.find((e) => e.source === 'train' && e.target === 'evaluate')!;
+    expect(fromTrain.sourceHandle).toBe('out:model');
+    expect(fromTrain.label).toBe('model');
+    const features = edges.filter((e) => e.source === 'activity' && e.target === 'train_data');
+    expect(features).toHaveLength(1);
+    expect(features[0].label).toBe('features');
+    expect(edges.find((e) => e.source === 'train_rows' && e.target === 'train')!.label).toBeUndefined();
+    expect(portOfHandle('out:model')).toBe('model');
+    expect(portOfHandle('out')).toBeUndefined();
+  });
+});
+
+describe('side form text rules', () => {
+  const spec = (id: string, key: string) => BLOCK_SPECS.find((s) => s.id === id)!.properties.find((p) => p.key === key)!;
+
+  test('controls by value type', () => {
+    expect(controlFor(spec('step:python', 'script'))).toBe('string');
+    expect(controlFor(spec('step:python', 'target'))).toBe('select');
+    expect(controlFor(spec('monitor', 'method'))).toBe('select');
+    expect(controlFor(spec('step:python', 'cache'))).toBe('select');
+    expect(controlFor(spec('step:sql', 'sql'))).toBe('textarea');
+    expect(controlFor(spec('step:python', 'inputs'))).toBe('raw');
+    expect(choicesFor(spec('step:python', 'cache'), [])).toEqual(['', 'true', 'false']);
+    expect(choicesFor(spec('step:python', 'target'), ['local', 'gpu'])).toEqual(['', 'local', 'gpu']);
+  });
+
+  test('strings show unquoted and are written quoted; text blocks show dedented', () => {
+    expect(displayValue(spec('step:python', 'script'), '"steps/a \\"b\\".py"')).toBe('steps/a "b".py');
+    expect(intentFor('s', spec('step:python', 'script'), '"a.py"', 'b.py')).toEqual({ type: 'setPropertyText', id: 's', key: 'script', text: '"b.py"' });
+    expect(displayValue(spec('step:sql', 'sql'), '"""\n      select 1\n        from t\n    """')).toBe('select 1\n  from t');
+    expect(intentFor('s', spec('step:sql', 'sql'), '"select 1"', 'select 2\nfrom t')).toEqual({
+      type: 'setProperty', id: 's', key: 'sql', value: { type: 'text', value: '  select 2\n  from t' },
+    });
+  });
+
+  test('no change, required, removal and quick checks', () => {
+    expect(intentFor('s', spec('step:python', 'script'), '"a.py"', ' a.py ')).toBeNull();
+    expect(intentFor('s', spec('step:python', 'script'), '"a.py"', '')).toBe('script is required');
+    expect(intentFor('s', spec('step:python', 'retries'), '1', '')).toEqual({ type: 'setPropertyText', id: 's', key: 'retries', text: '' });
+    expect(intentFor('s', spec('step:python', 'retries'), undefined, '')).toBeNull();
+    expect(intentFor('s', spec('features', 'ttl'), undefined, '30 days')).toMatch(/duration/);
+    expect(intentFor('s', spec('features', 'ttl'), undefined, '30d')).toEqual({ type: 'setPropertyText', id: 's', key: 'ttl', text: '30d' });
+    expect(intentFor('s', spec('monitor', 'threshold'), undefined, 'max_psi')).toEqual({ type: 'setPropertyText', id: 's', key: 'threshold', text: 'max_psi' });
+  });
+
+  test('palette payloads and durations', () => {
+    expect(parsePaletteDrop('{"kind":"step","stepKind":"sql"}')?.label).toBe('SQL step');
+    expect(parsePaletteDrop('{"kind":"step","stepKind":"cobol"}')).toBeUndefined();
+    expect(parsePaletteDrop('nope')).toBeUndefined();
+    expect([formatDuration(12), formatDuration(1500), formatDuration(125_000), formatDuration(7_380_000)]).toEqual(['12 ms', '1.5 s', '2 min 5 s', '2 h 3 min']);
+  });
+});
+
+describe('message guards', () => {
+  test('accept every well-formed message and refuse malformed ones', () => {
+    expect(isCanvasToHost({ type: 'ready' })).toBe(true);
+    expect(isCanvasToHost({ type: 'intent', intent: { type: 'addNode', kind: 'step', stepKind: 'sql' }, at: { x: 1, y: 2 } })).toBe(true);
+    expect(isCanvasToHost({ type: 'intent', intent: { type: 'addNode', kind: 'wizard' } })).toBe(false);
+    expect(isCanvasToHost({ type: 'intent', intent: { type: 'addNode', kind: 'step' }, at: { x: 'a', y: 2 } })).toBe(false);
+    expect(isCanvasToHost({ type: 'delete', nodes: ['a'], edges: [{ from: 'a', to: 'b', role: 'input' }] })).toBe(true);
+    expect(isCanvasToHost({ type: 'delete', nodes: ['a'], edges: [{ from: 'a', to: 'b', role: 'sideways' }] })).toBe(false);
+    expect(isCanvasToHost({ type: 'moved', positions: { a: { x: 1, y: Number.NaN } } })).toBe(false);
+    expect(isCanvasToHost({ type: 'reveal', id: 'a' })).toBe(false);
+    expect(isCanvasToHost({ type: 'timing', name: 'firstPaint', ms: 5, nodes: 3 })).toBe(true);
+    expect(isCanvasToHost('ready')).toBe(false);
+    expect(isIntent({ type: 'setProperty', id: 'a', key: 'k', value: { type: 'list', items: [{ type: 'ref', path: ['x'] }] } })).toBe(true);
+    expect(isIntent({ type: 'setProperty', id: 'a', key: 'k', value: { type: 'list', items: [{ type: 'ref', path: [1] }] } })).toBe(false);
+    expect(isIntent({ type: 'setPropertyText', id: 'a', key: 'k', text: 3 })).toBe(false);
+    expect(isHostToCanvas({ type: 'runStatus', update: { runId: 'r', nodes: { a: { state: 'running' } } } })).toBe(true);
+    expect(isHostToCanvas({ type: 'runStatus', update: { runId: 'r', nodes: { a: { state: 'exploded' } } } })).toBe(false);
+    expect(isHostToCanvas({ type: 'select', id: null })).toBe(true);
+    expect(isHostToCanvas({ type: 'command', command: 'rm -rf' })).toBe(false);
+  });
+});

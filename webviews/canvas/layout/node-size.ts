@@ -1,0 +1,8 @@
+/** Node boxes are sized from their content here, so layout and drawing agree without measuring. */
+export const NODE_WIDTH = 220;
+const HEADER_HEIGHT = 56;
+const OUTPUT_ROW_HEIGHT = 18;
+
+export function nodeHeight(outputs: number): number {
+  return HEADER_HEIGHT + (outputs > 0 ? outputs * OUTPUT_ROW_HEIGHT + 6 : 0);
+}
