@@ -55,6 +55,11 @@ export interface RemoteRecord {
 /** Suffix of an attempt's record, next to its spool files (`<step>.<attempt>.remote.json`). */
 const RECORD = '.remote.json';
 
+/** Where an attempt's record is written: beside its spool files, named like them. */
+export function recordPathOf(spool: { stdout: string }): string {
+  return `${spool.stdout.replace(/\.stdout$/, '')}${RECORD}`;
+}
+
 /**
  * Runs steps on an SSH host or a Slurm cluster behind the StepRunner interface the executor uses for
  * local steps: same launch description, same spool files, same hooks. The SSH connection is opened on the
@@ -227,7 +232,7 @@ class RemoteAttempt {
           paths: prepared.paths, handle: this.handle, digest, outputs: prepared.outputs, lineage: prepared.lineage,
         };
       }
-      const recordFile = this.spec.spool.stdout.replace(/\.stdout$/, RECORD);
+      const recordFile = recordPathOf(this.spec.spool);
       mkdirSync(dirname(recordFile), { recursive: true });
       writeFileSync(recordFile, JSON.stringify(record));
       markStarted();

@@ -33,7 +33,9 @@ export function workspace(): Workspace {
       const out = join(dir, 'out');
       mkdirSync(out, { recursive: true });
       const outputs = Object.fromEntries(Object.entries(extra.outputs ?? {}).map(([k, f]) => [k, join(out, f)]));
-      const spool = { stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr'), sink: join(dir, 'sink.jsonl'), status: join(dir, 'status') };
+      // Named as the executor names them (runtime/exec/attempt.ts): `<step>.<attempt>.stdout` and so on.
+      const base = join(dir, `${step}.${attempt}`);
+      const spool = { stdout: `${base}.stdout`, stderr: `${base}.stderr`, sink: `${base}.sink.jsonl`, status: `${base}.status` };
       return {
         runId, step, attempt, command, cwd: code, spool,
         env: {

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RemoteRunner } from '../../runtime/remote/remote-runner.js';
+import { RemoteRunner, recordPathOf } from '../../runtime/remote/remote-runner.js';
 import { SlurmLauncher } from '../../runtime/remote/slurm-launcher.js';
 import { resolveConnectSpec } from '../../runtime/remote/ssh-options.js';
 import { processesWithEnv } from '../services/proc-tree.js';
@@ -47,7 +47,7 @@ function runner(launcher: SlurmLauncher): RemoteRunner {
 
 const squeue = (id: string) => execFileSync('squeue', ['-h', '-j', id, '-o', '%T'], { env: { ...process.env, ...cluster.env }, encoding: 'utf8' }).trim();
 const sacct = (id: string, fields: string) => execFileSync('sacct', ['-n', '-P', '-X', '-j', id, '-o', fields], { env: { ...process.env, ...cluster.env }, encoding: 'utf8' }).trim();
-const jobOf = (spec: { spool: { stdout: string } }) => (JSON.parse(readFileSync(join(spec.spool.stdout, '..', 'remote.json'), 'utf8')) as { handle: { jobId: string } }).handle.jobId;
+const jobOf = (spec: { spool: { stdout: string } }) => (JSON.parse(readFileSync(recordPathOf(spec.spool), 'utf8')) as { handle: { jobId: string } }).handle.jobId;
 
 describe('slurm target', () => {
   it('submits the step with its resources, streams its log, and takes the exit code from sacct', async () => {
@@ -78,7 +78,7 @@ describe('slurm target', () => {
     await rec.until('stdout', (l) => l === 'started');
     const id = jobOf(spec);
     expect(squeue(id)).toBe('RUNNING');
-    const token = (JSON.parse(readFileSync(join(spec.spool.stdout, '..', 'remote.json'), 'utf8')) as { handle: { token: string } }).handle.token;
+    const token = (JSON.parse(readFileSync(recordPathOf(spec.spool), 'utf8')) as { handle: { token: string } }).handle.token;
     await step.kill(2000);
     expect(await step.exited).toEqual({ code: null, signal: 'SIGTERM' });
     expect(squeue(id)).toBe('');

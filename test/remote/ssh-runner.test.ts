@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RemoteRunner } from '../../runtime/remote/remote-runner.js';
+import { RemoteRunner, recordPathOf } from '../../runtime/remote/remote-runner.js';
 import { SshLauncher } from '../../runtime/remote/ssh-launcher.js';
 import { resolveConnectSpec } from '../../runtime/remote/ssh-options.js';
 import { processesWithEnv } from '../services/proc-tree.js';
@@ -121,9 +121,10 @@ describe('ssh target: remote steps', () => {
   it('cancel ends the whole remote process tree, including a child in its own session', async () => {
     ws = workspace();
     const rec = recorder();
-    const step = runner().start(ws.spec('sleeper', { shell: 'setsid sleep 300 & sleep 300 & echo started; wait' }), rec.hooks);
+    const spec = ws.spec('sleeper', { shell: 'setsid sleep 300 & sleep 300 & echo started; wait' });
+    const step = runner().start(spec, rec.hooks);
     await rec.until('stdout', (l) => l === 'started');
-    const token = readFileSync(join(ws.root, '.mlpipe', 'tmp', 'run1', 'sleeper.1', 'remote.json'), 'utf8');
+    const token = readFileSync(recordPathOf(spec.spool), 'utf8');
     const tok = (JSON.parse(token) as { handle: { token: string } }).handle.token;
     // The two sleeps carry the token (the shells that started them are in the step's process group).
     await waitFor('both sleeps', () => processesWithEnv(`MLPIPE_STEP_TOKEN=${tok}`).length >= 2, 10_000);
