@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { round } from '../evaluation/gates.js';
-import { cancelRun } from '../tracking/cancel.js';
+import { CancelElsewhere, cancelRun } from '../tracking/cancel.js';
 import { compareRuns, listRuns, RunNotFound, showRun } from '../tracking/runs.js';
 import { positiveInt } from './data-cli.js';
 import { UsageError, type Io } from './output.js';
@@ -36,6 +36,7 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
         if (d.git) io.out(`  git ${d.git.commit.slice(0, 12)}${d.git.dirty ? ' (dirty)' : ''}, host ${d.host}${d.parent ? `, parent ${d.parent}` : ''}`);
         io.out(`  params: ${Object.entries(d.params).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}`);
         if (Object.keys(d.metrics).length) io.out(`  metrics: ${metricsText(d.metrics)}`);
+        if (Object.keys(d.tags).length) io.out(`  tags: ${Object.entries(d.tags).map(([k, v]) => `${k}=${v}`).join(', ')}`);
         for (const n of d.nodes) io.out(`  ${n.status.padEnd(9)} ${n.step}${n.error ? `: ${n.error}` : n.why ? `: ${n.why}` : ''}`);
         for (const m of d.models) io.out(`  model ${m.model} version ${m.version}${m.aliases.length ? ` @${m.aliases.join(' @')}` : ''}`);
         return 0;
@@ -70,6 +71,10 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
     if (e instanceof RunNotFound) {
       io.err(`mlpipe: ${e.message}`);
       return 2;
+    }
+    if (e instanceof CancelElsewhere) {
+      io.err(`mlpipe: ${e.message}`);
+      return 1;
     }
     throw e;
   }

@@ -7,6 +7,7 @@ import type { CacheEntry, KeyComponents, OutputRecord, StepCache } from '../stor
 import type { FileHasher } from '../store/hashing.js';
 import type { DirMemo, Workspace } from '../store/workspace.js';
 import type { RunRecorder } from '../tracking/recorder.js';
+import { appendIndex } from '../tracking/run-index.js';
 import { reasonsText, type FailureReason, type MetricPoint, type RerunReason, type RunEventInput } from './events.js';
 import { outputsOf } from './outputs.js';
 import { isProcessKind, type ExecNode } from './graph.js';
@@ -95,7 +96,8 @@ export async function attemptNode(
     metrics: metricPoints,
     params: (params) => env.emit({ type: 'step_params', step: e.id, params: maskParams(env.masker, params) }),
     artifact: (name, path) => env.emit({ type: 'step_artifact', step: e.id, name, path }),
-    tag: () => undefined,
+    // Tags belong to the run (as in MLflow): one index line each, so `runs list` shows them without opening the run.
+    tag: (key, value) => appendIndex(env.workspace, { t: 'tag', id: env.runId, key, value: env.masker.mask(value) }),
   });
 
   const ac = new AbortController();

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { findByTokenPrefix, isGroupLeader, killTree } from '../exec/process-tree.js';
 import type { Workspace } from '../store/workspace.js';
@@ -11,6 +12,10 @@ import { findRun } from './runs.js';
  */
 export async function cancelRun(ws: Workspace, ref: string, graceMs = 5000): Promise<{ id: string; was: string; killed: number }> {
   const run = findRun(ws, ref);
+  // A pid means nothing on another machine (the store may be a shared folder): never signal one here.
+  if (run.status === 'running' && run.host !== hostname()) {
+    throw new CancelElsewhere(`run ${run.id} is driven by process ${run.pid} on ${run.host}, not on this machine (${hostname()}): cancel it there`);
+  }
   if (run.status === 'running') {
     try {
       process.kill(run.pid, 'SIGTERM');
@@ -36,3 +41,6 @@ export async function cancelRun(ws: Workspace, ref: string, graceMs = 5000): Pro
   appendIndex(ws, { t: 'cancel', id: run.id, ts: Date.now() });
   return { id: run.id, was: run.status, killed: orphans.length };
 }
+
+/** The run is being driven from another machine. */
+export class CancelElsewhere extends Error {}

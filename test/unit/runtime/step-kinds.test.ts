@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { listRuns } from '../../../runtime/tracking/runs.js';
 import { run, tempWorkspace } from './helpers.js';
 
 // Each step kind against real interpreters and DuckDB: sql (output formats, inputs as tables), a feature
@@ -86,6 +87,7 @@ writeFileSync(mlpipe.outputPath('out'), JSON.stringify({ columns: t.columns, eve
     const metrics = r.of('step_metric').filter((e) => e.step === 'py').flatMap((e) => e.points);
     expect(metrics.map((p) => [p.key, p.value, p.step])).toEqual([['scaled', 4, 0], ['scaled', 2, 1]]);
     expect(r.of('step_params')).toMatchObject([{ step: 'py', params: { users: 2 } }]);
+    expect(listRuns(t.ws)[0].tags).toEqual({ owner: 'tests' });
     const js = JSON.parse(readFileSync(out('js', 'out'), 'utf8'));
     expect(js).toMatchObject({ columns: ['user', 'events'], events: [2, 1] });
     expect(js.parquet).toContain('is Parquet, which readTable cannot read without a library');
