@@ -31,28 +31,30 @@ Commands:
                                    point-in-time join of labels and features (no leakage)
   drift --reference P --current P [--columns a,b] [--method M] [--json]
                                    per-column drift tests; exit 1 when the dataset drifted
-  run FILE [--step S] [--force] [--json-events]   run the pipeline (steps on ssh/slurm targets run there)
+
+Running (see docs/runtime.md; remote targets in docs/remote.md):
+  run FILE [--step S]... [--from S] [--force] [--param NAME=VALUE]... [--json-events] [--parallel N] [--local] [--quiet]
+                                   run the pipeline (steps on ssh/slurm targets run there); cached steps are
+                                   skipped; exit 1 if a step failed
+  plan FILE [same options] [--json] what a run would execute and why (what changed)
+  train FILE [--param NAME=VALUE]...  run up to and including evaluation and model registration
   attach RUN [--json-events]       pick up a run whose CLI was killed: remote steps still going are followed
   targets list FILE [--json]       the pipeline's targets
   targets check FILE NAME [--json] connect: latency, OS, free disk, GPUs, Slurm partitions; exit 1 if unusable
   targets trust FILE NAME [--yes]  show the host key's fingerprint; with --yes add it to known_hosts
-
-Running (see docs/runtime.md):
-  run FILE [--step S]... [--from S] [--force] [--param NAME=VALUE]... [--json-events] [--parallel N] [--local] [--quiet]
-                                   run the pipeline; cached steps are skipped; exit 1 if a step failed
-  plan FILE [same options] [--json] what a run would execute and why (what changed)
-  train FILE [--param NAME=VALUE]...  run up to and including evaluation and model registration
-  runs list [--json] [--limit N]   runs in this workspace, newest first
+  runs list [--json] [--limit N] [--pipeline P]   runs in this workspace, newest first
   runs show ID [--json]            one run: params, metrics and their history, steps, lineage
   runs compare ID ID... [--json]   params and metrics side by side
   runs cancel ID                   cancel a run (and end steps a killed run left behind)
-  models list|show NAME|history NAME [--json]
-  models promote NAME VERSION|ALIAS [--alias A] [--stage S] [--reason TEXT]
+  models list|show NAME|history NAME [--json] [--pipeline P]
+  models promote NAME VERSION|ALIAS [--alias A] [--stage S] [--archive-existing] [--reason TEXT]
                                    move an alias or stage after checking the model's gates
   models rollback NAME [--alias A] move an alias back to its previous version
-  score MODEL@ALIAS DATA --out F.parquet   batch inference over a CSV/Parquet/JSON file
-  serve MODEL@ALIAS [--port P] [--host H]  HTTP scoring server (MLflow's /invocations)
-  deploy FILE DEPLOYMENT [--no-serve]      promote through the gates, then serve
+  score MODEL@ALIAS DATA --out F.parquet [--column C] [--json]   batch inference over a CSV/Parquet/JSON file
+  serve MODEL@ALIAS [--port P] [--host H] [--max-batch N]          HTTP scoring server (MLflow's /invocations)
+  deploy FILE DEPLOYMENT [--from ALIAS|VERSION] [--reason TEXT] [--port P] [--no-serve]
+                                   promote through the gates the file declares, then serve
+Every command that reads the store takes --workspace DIR.
 
 Exit codes: 0 ok, 1 problems found, 2 usage or I/O error.`;
 

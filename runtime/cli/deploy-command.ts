@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { suggest } from '../../language-server/analysis/did-you-mean.js';
 import { round } from '../evaluation/gates.js';
-import { applyParams, ParamError, parseParamArgs } from '../exec/params.js';
 import { scalarProp } from '../exec/props.js';
 import { currentUser } from '../registry/identity.js';
 import { promote } from '../registry/promote.js';
@@ -21,19 +20,15 @@ export async function deployCommand(args: string[], io: Io): Promise<number> {
     args, allowPositionals: true, strict: true,
     options: {
       from: { type: 'string' }, reason: { type: 'string' }, port: { type: 'string' }, 'no-serve': { type: 'boolean', default: false },
-      param: { type: 'string', multiple: true }, workspace: { type: 'string' },
+      workspace: { type: 'string' },
     },
   });
   if (positionals.length !== 2) throw new UsageError('deploy: usage: deploy FILE DEPLOYMENT [--from ALIAS|VERSION] [--reason TEXT] [--port P] [--no-serve]');
   const loaded = await loadForRun(positionals[0], io, values.workspace);
   if (typeof loaded === 'number') return loaded;
-  let model;
-  try {
-    model = applyParams(loaded.model, parseParamArgs(values.param ?? [])).model;
-  } catch (e) {
-    if (e instanceof ParamError) throw new UsageError(`deploy: ${e.message}`);
-    throw e;
-  }
+  // No --param here: promotion gates are the ones the file declares (as for `models promote`), so a
+  // command-line value can never lower the bar a model has to pass.
+  const model = loaded.model;
   const name = positionals[1];
   const deploy = model.nodes.find((n) => n.kind === 'deploy' && n.name === name);
   if (!deploy || deploy.kind !== 'deploy') {

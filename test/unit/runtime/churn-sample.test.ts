@@ -118,6 +118,9 @@ describe('churn sample', () => {
   });
 
   test('deploy promotes the candidate through the gates (--no-serve for CI)', () => {
+    const lowered = cli('deploy', 'churn.mlpipe', 'churn_api', '--no-serve', '--param', 'min_auc=0');
+    expect(lowered.code).toBe(2);
+    expect(lowered.stderr).toContain("'--param'");
     const r = cli('deploy', 'churn.mlpipe', 'churn_api', '--no-serve');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('churn_model@champion → version 2');
