@@ -48,6 +48,8 @@ const builds = [
   // which loads in every Node ABI (CLI, VS Code's and code-server's extension hosts).
   { ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['@duckdb/node-api', 'onnxruntime-node', 'cpu-features', '*.node'] },
   { ...webview, entryPoints: { canvas: 'webviews/canvas/main.tsx' }, outdir: 'dist/webviews' },
+  // Loaded by the extension on first use of a remote target (extension/targets/remote-tools.ts).
+  { ...node, entryPoints: { 'remote-tools': 'extension/targets/remote-tools.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['cpu-features', '*.node'] },
   // Extension-host tests: index.cjs (the Mocha `run()` entry VS Code loads) finds the *.test.cjs beside it.
   // mocha stays external: it loads test files with require(), which must be the real Node require.
   {

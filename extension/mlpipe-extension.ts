@@ -4,6 +4,8 @@ import { PipelineModelRequest, TrustChangedNotification, type PipelineModelResul
 import { CanvasEditorProvider, type CanvasApi } from './canvas/canvas-editor-provider.js';
 import { PipelineModelFeed } from './canvas/model-feed.js';
 import { watchDataFiles } from './data-files.js';
+import { TargetChecks, type CheckTargetOptions } from './targets/check-target.js';
+import type { TargetReport } from '../runtime/remote/target-check.js';
 import { ValidationStatus } from './status-bar.js';
 
 /** What `activate()` returns: used by extension tests and other extensions. */
@@ -15,6 +17,8 @@ export interface MLPipeApi {
   activationMs: number;
   /** The pipeline canvas: run status overlay for the run integration. */
   canvas: CanvasApi;
+  /** "MLPipe: Check Target" without the pickers (tests: a throw-away HOME, a scripted answer to the trust question). */
+  checkTarget(uri: vscode.Uri, name: string, options?: CheckTargetOptions): Promise<TargetReport | undefined>;
 }
 
 /** Owns everything the extension creates and disposes it in one place. */
@@ -54,7 +58,9 @@ export class MLPipeExtension {
     ready.catch((e: unknown) => this.output.info(`MLPipe language server failed to start: ${String(e)}`));
     const feed = new PipelineModelFeed(clientReady);
     const canvas = new CanvasEditorProvider(this.context, feed, this.output).register();
-    this.disposables.push(feed, canvas);
+    const pipelineModel = (uri: vscode.Uri) => feed.model(uri);
+    const targets = new TargetChecks(pipelineModel, this.output);
+    this.disposables.push(feed, canvas, targets.register());
     const activationMs = performance.now() - started;
     // One line a benchmark or test can read from the output channel's log file.
     this.output.info(`MLPipe activated in ${activationMs.toFixed(1)} ms`);
@@ -63,10 +69,8 @@ export class MLPipeExtension {
       activationMs,
       statusText: () => this.status?.text ?? '',
       canvas: canvas.api,
-      pipelineModel: async (uri) => {
-        await ready;
-        return this.client!.sendRequest<PipelineModelResult>(PipelineModelRequest, { uri: uri.toString() });
-      },
+      pipelineModel,
+      checkTarget: (uri, name, options) => targets.check(uri, name, options),
     };
   }
 
