@@ -1,20 +1,5 @@
 import { parseArgs } from 'node:util';
-import { checkCommand } from './check-command.js';
-import { driftCommand } from './drift-command.js';
-import { featuresCommand } from './features-command.js';
-import { fmtCommand } from './fmt-command.js';
-import { graphCommand } from './graph-command.js';
 import { processIo, UsageError, type Io } from './output.js';
-import { runCommand } from './run-command.js';
-import { attachCommand } from './attach-command.js';
-import { targetsCommand } from './targets-command.js';
-import { runsCommand } from './runs-command.js';
-import { modelsCommand } from './models-command.js';
-import { scoreCommand } from './score-command.js';
-import { serveCommand } from './serve-command.js';
-import { deployCommand } from './deploy-command.js';
-import { profileCommand } from './profile-command.js';
-import { validateCommand } from './validate-command.js';
 
 export const USAGE = `Usage: mlpipe <command> [options]
 
@@ -58,15 +43,32 @@ Every command that reads the store takes --workspace DIR.
 
 Exit codes: 0 ok, 1 problems found, 2 usage or I/O error.`;
 
-const DATA_COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
-  profile: profileCommand, check: checkCommand, features: featuresCommand, drift: driftCommand,
-  run: (a, io) => runCommand('run', a, io),
-  plan: (a, io) => runCommand('plan', a, io),
-  train: (a, io) => runCommand('train', a, io),
-  attach: attachCommand,
-  targets: targetsCommand,
-  runs: runsCommand, models: modelsCommand, score: scoreCommand, serve: serveCommand, deploy: deployCommand,
+type Command = (args: string[], io: Io) => Promise<number>;
+
+/**
+ * Each command's module is imported when that command runs: DuckDB's native library, ONNX Runtime and
+ * the SSH layer take hundreds of milliseconds to load, and `validate` or a fully cached `run` should
+ * not wait for the ones it never uses.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  profile: async () => (await import('./profile-command.js')).profileCommand,
+  check: async () => (await import('./check-command.js')).checkCommand,
+  features: async () => (await import('./features-command.js')).featuresCommand,
+  drift: async () => (await import('./drift-command.js')).driftCommand,
+  run: async () => { const { runCommand } = await import('./run-command.js'); return (a, io) => runCommand('run', a, io); },
+  plan: async () => { const { runCommand } = await import('./run-command.js'); return (a, io) => runCommand('plan', a, io); },
+  train: async () => { const { runCommand } = await import('./run-command.js'); return (a, io) => runCommand('train', a, io); },
+  attach: async () => (await import('./attach-command.js')).attachCommand,
+  targets: async () => (await import('./targets-command.js')).targetsCommand,
+  runs: async () => (await import('./runs-command.js')).runsCommand,
+  models: async () => (await import('./models-command.js')).modelsCommand,
+  score: async () => (await import('./score-command.js')).scoreCommand,
+  serve: async () => (await import('./serve-command.js')).serveCommand,
+  deploy: async () => (await import('./deploy-command.js')).deployCommand,
 };
+
+/** validate, fmt and graph share one set of options. */
+const LANGUAGE_COMMANDS = ['validate', 'fmt', 'graph'];
 
 /** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
@@ -77,17 +79,17 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       return command ? 0 : 2;
     }
     // The data and runtime commands take their own options.
-    const data = DATA_COMMANDS[command];
-    if (data) return await data(rest, io);
+    const load = COMMANDS[command];
+    if (load) return await (await load())(rest, io);
+    if (!LANGUAGE_COMMANDS.includes(command)) throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
     const { values, positionals } = parseArgs({
       args: rest, allowPositionals: true, strict: true,
       options: { json: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, write: { type: 'boolean', default: false } },
     });
     switch (command) {
-      case 'validate': return await validateCommand(positionals, { json: !!values.json }, io);
-      case 'fmt': return await fmtCommand(positionals, { check: !!values.check, write: !!values.write }, io);
-      case 'graph': return await graphCommand(positionals, { json: !!values.json }, io);
-      default: throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
+      case 'validate': return await (await import('./validate-command.js')).validateCommand(positionals, { json: !!values.json }, io);
+      case 'fmt': return await (await import('./fmt-command.js')).fmtCommand(positionals, { check: !!values.check, write: !!values.write }, io);
+      default: return await (await import('./graph-command.js')).graphCommand(positionals, { json: !!values.json }, io);
     }
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -1,4 +1,5 @@
-import { DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
+import type { DuckDBResultReader, DuckDBTypeId } from '@duckdb/node-api';
+import { duckdb } from './duckdb-module.js';
 import {
   Bool, DateDay, Float32, Float64, Int16, Int32, Int64, Int8, Table, TimestampMicrosecond, Uint16, Uint32, Uint8, Utf8,
   tableToIPC, vectorFromArray, type DataType, type Vector,
@@ -48,23 +49,24 @@ export function arrowTable(reader: DuckDBResultReader): Table {
 
 function toVector(values: unknown[], typeId: DuckDBTypeId): Vector {
   const direct = (type: DataType) => vectorFromArray(values, type);
+  const T = duckdb().DuckDBTypeId;
   switch (typeId) {
-    case DuckDBTypeId.BOOLEAN: return direct(new Bool());
-    case DuckDBTypeId.TINYINT: return direct(new Int8());
-    case DuckDBTypeId.SMALLINT: return direct(new Int16());
-    case DuckDBTypeId.INTEGER: return direct(new Int32());
-    case DuckDBTypeId.UTINYINT: return direct(new Uint8());
-    case DuckDBTypeId.USMALLINT: return direct(new Uint16());
-    case DuckDBTypeId.UINTEGER: return direct(new Uint32());
-    case DuckDBTypeId.BIGINT: return direct(new Int64());
-    case DuckDBTypeId.FLOAT: return direct(new Float32());
-    case DuckDBTypeId.DOUBLE: case DuckDBTypeId.DECIMAL: return vectorFromArray(values.map(toNumber), new Float64());
-    case DuckDBTypeId.DATE: return direct(new DateDay());
-    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_S: case DuckDBTypeId.TIMESTAMP_MS:
-    case DuckDBTypeId.TIMESTAMP_NS: case DuckDBTypeId.TIMESTAMP_TZ:
+    case T.BOOLEAN: return direct(new Bool());
+    case T.TINYINT: return direct(new Int8());
+    case T.SMALLINT: return direct(new Int16());
+    case T.INTEGER: return direct(new Int32());
+    case T.UTINYINT: return direct(new Uint8());
+    case T.USMALLINT: return direct(new Uint16());
+    case T.UINTEGER: return direct(new Uint32());
+    case T.BIGINT: return direct(new Int64());
+    case T.FLOAT: return direct(new Float32());
+    case T.DOUBLE: case T.DECIMAL: return vectorFromArray(values.map(toNumber), new Float64());
+    case T.DATE: return direct(new DateDay());
+    case T.TIMESTAMP: case T.TIMESTAMP_S: case T.TIMESTAMP_MS:
+    case T.TIMESTAMP_NS: case T.TIMESTAMP_TZ:
       // Arrow's JS builders take epoch milliseconds and store microseconds, DuckDB's own precision.
       return vectorFromArray(values.map((v) => (v instanceof Date ? v.getTime() : null)), new TimestampMicrosecond());
-    case DuckDBTypeId.VARCHAR: case DuckDBTypeId.ENUM: case DuckDBTypeId.UUID:
+    case T.VARCHAR: case T.ENUM: case T.UUID:
       return vectorFromArray(values.map((v) => (v === null || v === undefined ? null : String(v))), new Utf8());
     default:
       // Nested and exotic types travel as JSON text: the panel shows them, it does not compute on them.

@@ -1,4 +1,5 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duckdb/node-api';
+import { duckdb } from './duckdb-module.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +67,7 @@ export class DataEngine {
     const tempDir = mkdtempSync(join(tmpdir(), 'mlpipe-duckdb-'));
     removeAtExit(tempDir);
     const threads = options.threads ?? Math.max(1, Math.min(4, cpus().length));
-    const instance = await DuckDBInstance.create(':memory:', {
+    const instance = await duckdb().DuckDBInstance.create(':memory:', {
       threads: String(threads),
       memory_limit: options.memoryLimit ?? '1GB',
       temp_directory: tempDir,

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { listValue } from '@duckdb/node-api';
+import { duckdb } from './duckdb-module.js';
 import { isAbsolute, resolve, sep } from 'node:path';
 
 /**
@@ -8,7 +8,7 @@ import { isAbsolute, resolve, sep } from 'node:path';
  * access off, then the configuration locked so no later statement can undo either.
  */
 export async function applySandbox(conn: DuckDBConnection, roots: readonly string[]): Promise<void> {
-  await conn.run('SET allowed_directories = $1', [listValue(roots.map(directoryPrefix))]);
+  await conn.run('SET allowed_directories = $1', [duckdb().listValue(roots.map(directoryPrefix))]);
   await conn.run('SET enable_external_access = false');
   await conn.run('SET lock_configuration = true');
 }

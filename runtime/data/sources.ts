@@ -1,4 +1,4 @@
-import { listValue } from '@duckdb/node-api';
+import { duckdb } from './duckdb-module.js';
 import { open } from 'node:fs/promises';
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { ColumnInfo } from './column-types.js';
@@ -84,7 +84,7 @@ export async function resolveSource(engine: DataEngine, spec: SourceSpec, opts: 
 
 /** The table-function call that reads a source, for a FROM clause; file paths are bound, not spliced. */
 export function fromClause(src: ResolvedSource, b: Binder): string {
-  const files = b.bind(listValue(src.files.map((f) => f.path)));
+  const files = b.bind(duckdb().listValue(src.files.map((f) => f.path)));
   switch (src.format) {
     // The delimiter is fixed by the extension so that a row with an extra field is an error with a line
     // number instead of a sniffer that settles on "no delimiter" and returns one wide column.
@@ -131,7 +131,7 @@ async function firstRejectedRow(engine: DataEngine, src: ResolvedSource, opts: Q
     const errors = s.temp('rejects');
     const scans = s.temp('reject_scans');
     const b = new Binder();
-    const files = b.bind(listValue(src.files.map((f) => f.path)));
+    const files = b.bind(duckdb().listValue(src.files.map((f) => f.path)));
     const delim = src.format === 'tsv' ? '\t' : ',';
     try {
       await s.run(`SELECT count(*) FROM read_csv(${files}, delim = '${delim}', header = true, skip = 0, store_rejects = true,
@@ -153,7 +153,7 @@ async function firstRejectedRow(engine: DataEngine, src: ResolvedSource, opts: Q
 export async function estimateRows(engine: DataEngine, src: ResolvedSource, opts: QueryOptions): Promise<number> {
   if (src.format === 'parquet') {
     const rows = await engine.rows('SELECT sum(num_rows) AS n FROM parquet_file_metadata($files)',
-      { files: listValue(src.files.map((f) => f.path)) }, opts).catch(() => []);
+      { files: duckdb().listValue(src.files.map((f) => f.path)) }, opts).catch(() => []);
     return num(rows[0]?.n) ?? 0;
   }
   let total = 0;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import ssh2, { type AnyAuthMethod } from 'ssh2';
+import type ssh2 from 'ssh2';
+import type { AnyAuthMethod } from 'ssh2';
 import type { HopSpec } from './ssh-options.js';
 
 export interface AuthPlan {
@@ -15,7 +16,7 @@ export interface AuthPlan {
  * then each identity file. Encrypted keys are left to the agent: the runtime never prompts for, stores
  * or logs a passphrase.
  */
-export function planAuth(hop: HopSpec, agent: string | undefined): AuthPlan {
+export function planAuth(hop: HopSpec, agent: string | undefined, utils: typeof ssh2.utils): AuthPlan {
   const methods: AnyAuthMethod[] = [];
   const offered: string[] = [];
   const skipped: string[] = [];
@@ -33,7 +34,7 @@ export function planAuth(hop: HopSpec, agent: string | undefined): AuthPlan {
       skipped.push(`${file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
       continue;
     }
-    const parsed = ssh2.utils.parseKey(data);
+    const parsed = utils.parseKey(data);
     if (parsed instanceof Error) {
       const isEncrypted = /encrypted|passphrase/i.test(parsed.message);
       encrypted ||= isEncrypted;

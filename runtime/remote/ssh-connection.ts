@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-// ssh2 is CommonJS: Node's ES module loader only sees its default export.
-import ssh2, { type Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
+import { loadSsh2 } from './ssh2-module.js';
 import { HostKeyError, RemoteError } from './errors.js';
 import { fingerprintOf, hostEntryName, keyTypeOf, knownKeyTypes, verifyHostKey } from './known-hosts.js';
 import { planAuth } from './ssh-auth.js';
@@ -175,11 +175,12 @@ function forward(client: Client, next: HopSpec, timeoutMs: number): Promise<Read
   });
 }
 
-function connectHop(hop: HopSpec, spec: ConnectSpec, sock: Readable | undefined): Promise<Client> {
+async function connectHop(hop: HopSpec, spec: ConnectSpec, sock: Readable | undefined): Promise<Client> {
+  const ssh2 = await loadSsh2();
   const lookupName = hop.hostKeyAlias ?? hop.host;
   const known = knownKeyTypes(hop.knownHostsFiles, lookupName, hop.port);
   const preferred = known.flatMap((t) => ALGORITHMS_OF_TYPE[t] ?? [t]).filter((a) => HOST_KEY_ALGORITHMS.includes(a));
-  const auth = planAuth(hop, spec.agent);
+  const auth = planAuth(hop, spec.agent, ssh2.utils);
   let hostKeyError: HostKeyError | undefined;
   const config: ConnectConfig = {
     host: hop.host,
