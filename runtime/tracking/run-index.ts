@@ -76,5 +76,7 @@ export function readIndex(ws: Workspace): RunSummary[] {
     // A run on another machine (a shared folder) cannot be checked from here: it stays "running".
     else if (r.host === here && !stillRunning(r.pid, r.pidStart)) r.status = 'interrupted';
   }
-  return [...runs.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  // Newest first by start time; ids only have whole seconds (and a random tail), so runs started in the
+  // same second keep the order their start lines were appended in, latest first.
+  return [...runs.values()].reverse().sort((a, b) => b.started - a.started);
 }
