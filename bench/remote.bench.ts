@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LaunchSpec } from '../runtime/exec/runner.js';
-import { ContentHasher, KnownObjects } from '../runtime/remote/content-sync.js';
+import { KnownObjects } from '../runtime/remote/content-sync.js';
+import { FileHasher } from '../runtime/store/hashing.js';
 import { prepareAttempt, sendAndStart } from '../runtime/remote/prepare.js';
 import { RemoteRunner } from '../runtime/remote/remote-runner.js';
 import { SshConnection } from '../runtime/remote/ssh-connection.js';
@@ -53,7 +54,7 @@ try {
    */
   const state = join(root, 'state');
   const mlpipeSync = async (run: string) => {
-    const hasher = new ContentHasher(join(state, 'hashes.json'));
+    const hasher = new FileHasher(join(state, 'hashes.json'));
     const known = new KnownObjects(join(state, 'objects.txt'));
     const c = await SshConnection.open(connect);
     try {

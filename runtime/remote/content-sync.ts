@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { writeFileAtomic } from '../store/atomic.js';
+import type { FileHasher } from '../store/hashing.js';
 import type { SshConnection } from './ssh-connection.js';
 import { sq } from './shell.js';
 
@@ -55,54 +55,13 @@ function walk(root: string, dir: string, out: string[]): void {
   }
 }
 
-interface Stamp {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-  hash: string;
-}
-
 /**
- * Content hashes remembered by (size, mtime, inode), like DVC's state database, so an unchanged file is
- * hashed once: within a run that sends one tree for several steps, and across runs when given a memory
- * file (saved by `save()`; a lost or stale memory only costs hashing again).
+ * A file as the sync sends it: content hash from the runtime's FileHasher (remembered by size, mtime and
+ * inode, so an unchanged file is hashed once), size and executable bit.
  */
-export class ContentHasher {
-  private readonly memory = new Map<string, Stamp>();
-  private dirty = false;
-
-  constructor(private readonly memoryFile?: string) {
-    if (!memoryFile) return;
-    try {
-      for (const [k, v] of Object.entries(JSON.parse(readFileSync(memoryFile, 'utf8')) as Record<string, Stamp>)) this.memory.set(k, v);
-    } catch {
-      // None yet, or unreadable: start empty.
-    }
-  }
-
-  save(): void {
-    if (!this.memoryFile || !this.dirty) return;
-    writeAtomic(this.memoryFile, JSON.stringify(Object.fromEntries(this.memory)));
-    this.dirty = false;
-  }
-
-  async file(path: string, st: Stats = statSync(path)): Promise<SyncFile> {
-    const known = this.memory.get(path);
-    const mode = st.mode & 0o111 ? 0o755 : 0o644;
-    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) return { local: path, size: st.size, hash: known.hash, mode };
-    const hash = await hashFile(path, st.size);
-    this.memory.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash });
-    this.dirty = true;
-    return { local: path, size: st.size, hash, mode };
-  }
-}
-
-async function hashFile(path: string, size: number): Promise<string> {
-  const h = createHash('sha256');
-  // Small files (most code) are read at once: a stream costs more than the read itself.
-  if (size < 1 << 20) return h.update(readFileSync(path)).digest('hex');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest('hex');
+export async function syncFile(hasher: FileHasher, path: string): Promise<SyncFile> {
+  const st = statSync(path);
+  return { local: path, size: st.size, hash: await hasher.file(path, true, st), mode: st.mode & 0o111 ? 0o755 : 0o644 };
 }
 
 /** Which of these objects the remote store lacks: one round trip, shell built-ins only on the remote. */
@@ -154,14 +113,7 @@ export class KnownObjects {
 
   save(): void {
     if (!this.file || !this.dirty) return;
-    writeAtomic(this.file, [...this.hashes].join('\n'));
+    writeFileAtomic(this.file, [...this.hashes].join('\n'));
     this.dirty = false;
   }
-}
-
-function writeAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }

@@ -4,7 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import type { LaunchSpec } from '../exec/runner.js';
 import { expandGlob } from '../store/glob.js';
 import { attemptPaths, insideRel, launchScript, PathMap, remoteSearchPath, stepOwnEnv, type AttemptPaths } from './attempt-layout.js';
-import { listCodeFiles, missingObjects, type ContentHasher, type KnownObjects, type SyncFile } from './content-sync.js';
+import type { FileHasher } from '../store/hashing.js';
+import { listCodeFiles, missingObjects, syncFile, type KnownObjects, type SyncFile } from './content-sync.js';
 import { RemoteError } from './errors.js';
 import type { SshConnection } from './ssh-connection.js';
 import { sq } from './shell.js';
@@ -28,7 +29,7 @@ export interface PrepareContext {
   hostLabel: string;
   /** Absolute working directory on the remote host. */
   workdir: string;
-  hasher: ContentHasher;
+  hasher: FileHasher;
   setup?: string;
   shebang: string;
   token: string;
@@ -79,7 +80,7 @@ export async function prepareAttempt(spec: LaunchSpec, ctx: PrepareContext): Pro
 
   // Code: the pipeline's folder as git sees it.
   for (const rel of await listCodeFiles(codeRoot)) {
-    const f = await ctx.hasher.file(join(codeRoot, rel));
+    const f = await syncFile(ctx.hasher, join(codeRoot, rel));
     links.set(relToWork(`${paths.code}/${rel}`), f);
     lineage.code.files++;
     lineage.code.bytes += f.size;
@@ -88,7 +89,7 @@ export async function prepareAttempt(spec: LaunchSpec, ctx: PrepareContext): Pro
 
   // The SDK the runtime puts on PYTHONPATH / --import.
   if (ctx.sdkDir && existsSync(ctx.sdkDir)) {
-    for (const rel of await listCodeFiles(ctx.sdkDir)) links.set(relToWork(`${paths.sdk}/${rel}`), await ctx.hasher.file(join(ctx.sdkDir, rel)));
+    for (const rel of await listCodeFiles(ctx.sdkDir)) links.set(relToWork(`${paths.sdk}/${rel}`), await syncFile(ctx.hasher, join(ctx.sdkDir, rel)));
     map.add(ctx.sdkDir, paths.sdk);
   }
 
@@ -108,7 +109,7 @@ export async function prepareAttempt(spec: LaunchSpec, ctx: PrepareContext): Pro
     const base = rel !== undefined ? paths.code : `${paths.dir}/inputs/${n++}`;
     if (rel === undefined) map.add(/[*?[]/.test(local) ? dirname(local) : local, /[*?[]/.test(local) ? base : `${base}/${basename(local)}`);
     for (const file of files) {
-      const f = await ctx.hasher.file(file);
+      const f = await syncFile(ctx.hasher, file);
       const remote = rel !== undefined ? `${paths.code}/${insideRel(codeRoot, file)}` : `${base}/${basename(file)}`;
       links.set(relToWork(remote), f);
       lineage.inputs.push({ name, local: file, remote, sha256: f.hash, referenced: false });

@@ -5,7 +5,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Resources } from '../../language-server/model/pipeline-model.js';
 import type { LaunchSpec, RunningStep, StepExit, StepHooks, StepRunner } from '../exec/runner.js';
 import type { AttemptPaths } from './attempt-layout.js';
-import { ContentHasher, KnownObjects } from './content-sync.js';
+import { FileHasher } from '../store/hashing.js';
+import { KnownObjects } from './content-sync.js';
 import { RemoteError } from './errors.js';
 import type { GpuCapacity, Launcher, RemoteHandle } from './launcher.js';
 import { prepareAttempt, sendAndStart, type RemoteLineage } from './prepare.js';
@@ -70,7 +71,7 @@ export class RemoteRunner implements StepRunner {
   readonly host: string;
   readonly slots: number;
   readonly remote: RemoteHost;
-  readonly hasher: ContentHasher;
+  readonly hasher: FileHasher;
   readonly known: KnownObjects;
   private workdir: Promise<string> | undefined;
   private disposed = false;
@@ -83,7 +84,7 @@ export class RemoteRunner implements StepRunner {
     this.remote = new RemoteHost(o.connect, { reconnectForMs: o.reconnectForMs, notice: (m) => this.notices.forEach((n) => n(m)) });
     const c = o.connect;
     const id = createHash('sha256').update(`${c.user}@${c.host}:${c.port}:${o.workdir}`).digest('hex').slice(0, 16);
-    this.hasher = new ContentHasher(o.stateDir ? join(o.stateDir, 'remote', 'file-hashes.json') : undefined);
+    this.hasher = new FileHasher(o.stateDir ? join(o.stateDir, 'remote', 'file-hashes.json') : undefined);
     this.known = new KnownObjects(o.stateDir ? join(o.stateDir, 'remote', `objects-${id}.txt`) : undefined);
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 
@@ -47,8 +47,7 @@ export class FileHasher {
   }
 
   /** `remember` false: hash without keeping the stamp (a temp path that will not be seen again). */
-  async file(path: string, remember = true): Promise<string> {
-    const st = statSync(path);
+  async file(path: string, remember = true, st: Stats = statSync(path)): Promise<string> {
     if (!remember) return hashFile(path);
     const known = this.stamps.get(path);
     if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) return known.digest;
