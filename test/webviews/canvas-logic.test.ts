@@ -7,11 +7,12 @@ import { parsePaletteDrop } from '../../webviews/canvas/components/palette-items
 import { formatDuration } from '../../webviews/canvas/components/kind-style.js';
 import { portOfHandle } from '../../webviews/canvas/flow/flow-types.js';
 import { toFlowEdges, toFlowNodes } from '../../webviews/canvas/flow/to-flow.js';
-import { layoutGraph } from '../../webviews/canvas/layout/elk-layout.js';
+import { BIG_GRAPH_NODES, layoutGraph, layoutOptionsFor } from '../../webviews/canvas/layout/elk-layout.js';
 import { NODE_WIDTH, nodeHeight } from '../../webviews/canvas/layout/node-size.js';
 import { placeNewNodes } from '../../webviews/canvas/layout/place-new.js';
 import type { CanvasGraph, CanvasNode, Positions } from '../../webviews/canvas/protocol.js';
 import { isCanvasToHost, isHostToCanvas, isIntent } from '../../webviews/canvas/protocol-guards.js';
+import { pipelineWithNodes } from '../../bench/canvas-fixture.js';
 import { canvasGraphOf } from './browser/canvas-fixture.js';
 
 let churn: CanvasGraph;
@@ -138,4 +139,22 @@ describe('message guards', () => {
     expect(isHostToCanvas({ type: 'select', id: null })).toBe(true);
     expect(isHostToCanvas({ type: 'command', command: 'rm -rf' })).toBe(false);
   });
+});
+
+describe('large pipelines', () => {
+  test('big graphs get the cheaper ELK options; small ones keep the text order as a constraint', () => {
+    expect(layoutOptionsFor(BIG_GRAPH_NODES - 1)['elk.layered.thoroughness']).toBeUndefined();
+    expect(layoutOptionsFor(BIG_GRAPH_NODES - 1)['elk.layered.considerModelOrder.strategy']).toBe('NODES_AND_EDGES');
+    expect(layoutOptionsFor(BIG_GRAPH_NODES)['elk.layered.thoroughness']).toBe('1');
+    expect(layoutOptionsFor(BIG_GRAPH_NODES)['elk.direction']).toBe('RIGHT');
+  });
+
+  test('a big pipeline is still laid out left to right without overlaps', async () => {
+    const big = await canvasGraphOf(pipelineWithNodes(BIG_GRAPH_NODES + 10));
+    expect(big.nodes.length).toBeGreaterThanOrEqual(BIG_GRAPH_NODES);
+    const p = await layoutGraph(big);
+    expect(Object.keys(p)).toHaveLength(big.nodes.length);
+    for (const e of big.edges) expect(p[e.from].x).toBeLessThan(p[e.to].x);
+    expect(overlaps(p, big)).toBe(false);
+  }, 60_000);
 });
