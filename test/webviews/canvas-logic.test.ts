@@ -157,4 +157,20 @@ describe('large pipelines', () => {
     for (const e of big.edges) expect(p[e.from].x).toBeLessThan(p[e.to].x);
     expect(overlaps(p, big)).toBe(false);
   }, 60_000);
+
+  test('React Flow gets every node measured, with its handles, so it need not render it to measure', () => {
+    const graph: CanvasGraph = { name: 'p', nodes: [node('a', { outputs: ['rows', 'model'] }), node('src', { kind: 'source', specId: 'source' }), node('api', { kind: 'deploy', specId: 'deploy' })], edges: [], targets: ['local'] };
+    const [a, src, api] = toFlowNodes({ graph, positionOf: () => ({ x: 0, y: 0 }), run: {}, selected: new Set(), readOnly: false }, new Map());
+    expect(a.measured).toEqual({ width: NODE_WIDTH, height: nodeHeight(2) });
+    expect(a.handles!.map((h) => h.id)).toEqual(['in', 'out:rows', 'out:model']);
+    // Output handles sit on the right edge, one per row, inside the node, in order.
+    const outs = a.handles!.filter((h) => h.type === 'source');
+    expect(outs.every((h) => h.x + h.width! / 2 === NODE_WIDTH)).toBe(true);
+    expect(outs[1].y - outs[0].y).toBe(18);
+    expect(outs.every((h) => h.y > 0 && h.y + h.height! < nodeHeight(2))).toBe(true);
+    // The input is centred on the left edge; a source has one unnamed output; a deployment none.
+    expect(a.handles![0]).toMatchObject({ type: 'target', x: -a.handles![0].width! / 2, y: nodeHeight(2) / 2 - a.handles![0].height! / 2 });
+    expect(src.handles!.map((h) => h.id)).toEqual(['in', 'out']);
+    expect(api.handles!.map((h) => h.id)).toEqual(['in']);
+  });
 });
