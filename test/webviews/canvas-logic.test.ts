@@ -8,6 +8,7 @@ import { formatDuration } from '../../webviews/canvas/components/kind-style.js';
 import { portOfHandle } from '../../webviews/canvas/flow/flow-types.js';
 import { toFlowEdges, toFlowNodes } from '../../webviews/canvas/flow/to-flow.js';
 import { BIG_GRAPH_NODES, layoutGraph, layoutOptionsFor } from '../../webviews/canvas/layout/elk-layout.js';
+import { initialViewport } from '../../webviews/canvas/layout/initial-view.js';
 import { NODE_WIDTH, nodeHeight } from '../../webviews/canvas/layout/node-size.js';
 import { placeNewNodes } from '../../webviews/canvas/layout/place-new.js';
 import type { CanvasGraph, CanvasNode, Positions } from '../../webviews/canvas/protocol.js';
@@ -172,5 +173,17 @@ describe('large pipelines', () => {
     expect(a.handles![0]).toMatchObject({ type: 'target', x: -a.handles![0].width! / 2, y: nodeHeight(2) / 2 - a.handles![0].height! / 2 });
     expect(src.handles!.map((h) => h.id)).toEqual(['in', 'out']);
     expect(api.handles!.map((h) => h.id)).toEqual(['in']);
+  });
+
+  test('a tall graph opens readable at the top of its left-most column, not on an empty corner', () => {
+    // A diagonal band: the left-most node is far below the top of the graph.
+    const nodes = Array.from({ length: 30 }, (_, i) => ({ x: i * 300, y: 3000 - i * 100, width: NODE_WIDTH, height: 56 }));
+    const v = initialViewport(nodes, { width: 700, height: 800 });
+    expect(v.zoom).toBe(0.5);
+    const screenY = nodes[0].y * v.zoom + v.y;
+    const screenX = nodes[0].x * v.zoom + v.x;
+    expect(screenX).toBeGreaterThanOrEqual(0);
+    expect(screenY).toBeGreaterThanOrEqual(0);
+    expect(screenY + nodes[0].height * v.zoom).toBeLessThanOrEqual(800);
   });
 });
