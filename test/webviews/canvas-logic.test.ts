@@ -9,6 +9,7 @@ import { portOfHandle } from '../../webviews/canvas/flow/flow-types.js';
 import { toFlowEdges, toFlowNodes } from '../../webviews/canvas/flow/to-flow.js';
 import { BIG_GRAPH_NODES, layoutGraph, layoutOptionsFor } from '../../webviews/canvas/layout/elk-layout.js';
 import { initialViewport } from '../../webviews/canvas/layout/initial-view.js';
+import { warmUpLayout } from '../../webviews/canvas/layout/warm-up.js';
 import { NODE_WIDTH, nodeHeight } from '../../webviews/canvas/layout/node-size.js';
 import { placeNewNodes } from '../../webviews/canvas/layout/place-new.js';
 import type { CanvasGraph, CanvasNode, Positions } from '../../webviews/canvas/protocol.js';
@@ -185,5 +186,11 @@ describe('large pipelines', () => {
     expect(screenX).toBeGreaterThanOrEqual(0);
     expect(screenY).toBeGreaterThanOrEqual(0);
     expect(screenY + nodes[0].height * v.zoom).toBeLessThanOrEqual(800);
+  });
+
+  test('ELK warms up on a small graph until told to stop', async () => {
+    expect(await warmUpLayout(() => true)).toBe(0);
+    let rounds = 0;
+    expect(await warmUpLayout(() => ++rounds > 2)).toBe(2);
   });
 });
