@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { samplesDir } from '../../scripts/lib/paths.js';
 import { canvasFrame, canvasNode, dragBetween, expectInText, focusCanvas, focusText, screenshotThemes, toHaveCount } from './canvas-page.js';
+import { nodeHandles } from '../../webviews/canvas/flow/node-handles.js';
+import type { CanvasNode } from '../../webviews/canvas/protocol.js';
 import { expect } from './expect.js';
 import { failureTracker, goToLine, openWorkbench, quickOpen, runCommand, statusBarItem, type Workbench } from './workbench.js';
 
@@ -50,6 +52,35 @@ describe('the pipeline canvas on churn.mlpipe', () => {
     await toHaveCount(canvas.locator('[data-node-id]'), BLOCKS, 60_000);
     await expect(canvas.locator('.react-flow__edge').first()).toBeVisible();
     await screenshotThemes(workbench, '01-opened');
+  }));
+
+  it('handles are drawn where the canvas computes them (edges of off-screen nodes use the computed ones)', STEP, step(async () => {
+    const drawn = await canvas.locator('.react-flow__viewport').evaluate((viewport) => {
+      const zoom = Number(/scale\(([\d.]+)\)/.exec((viewport as HTMLElement).style.transform)?.[1] ?? 1);
+      return [...viewport.querySelectorAll<HTMLElement>('.react-flow__node')].map((n) => {
+        const box = n.getBoundingClientRect();
+        const inner = n.querySelector<HTMLElement>('[data-node-id]')!;
+        return {
+          kind: inner.dataset.kind!,
+          outputs: [...inner.querySelectorAll('.mp-output > span')].map((o) => o.textContent ?? ''),
+          handles: [...n.querySelectorAll<HTMLElement>('.react-flow__handle')].map((h) => {
+            const b = h.getBoundingClientRect();
+            return { id: h.dataset.handleid!, x: (b.left - box.left) / zoom, y: (b.top - box.top) / zoom };
+          }),
+        };
+      });
+    });
+    if (!drawn.length) throw new Error('no nodes drawn');
+    for (const node of drawn) {
+      const computed = nodeHandles({ kind: node.kind as CanvasNode['kind'], outputs: node.outputs });
+      if (computed.length !== node.handles.length) throw new Error(`${node.kind}: ${node.handles.length} handles drawn, ${computed.length} computed`);
+      for (const h of node.handles) {
+        const c = computed.find((x) => x.id === h.id);
+        if (!c || Math.abs(c.x - h.x) > 1 || Math.abs(c.y - h.y) > 1) {
+          throw new Error(`${node.kind} handle ${h.id} drawn at ${h.x},${h.y}, computed ${c ? `${c.x},${c.y}` : 'none'}`);
+        }
+      }
+    }
   }));
 
   it('dragging a python step from the palette adds its block to the text', STEP, step(async () => {

@@ -7,11 +7,14 @@ import { parsePaletteDrop } from '../../webviews/canvas/components/palette-items
 import { formatDuration } from '../../webviews/canvas/components/kind-style.js';
 import { portOfHandle } from '../../webviews/canvas/flow/flow-types.js';
 import { toFlowEdges, toFlowNodes } from '../../webviews/canvas/flow/to-flow.js';
-import { layoutGraph } from '../../webviews/canvas/layout/elk-layout.js';
+import { BIG_GRAPH_NODES, layoutGraph, layoutOptionsFor } from '../../webviews/canvas/layout/elk-layout.js';
+import { initialViewport } from '../../webviews/canvas/layout/initial-view.js';
+import { warmUpLayout } from '../../webviews/canvas/layout/warm-up.js';
 import { NODE_WIDTH, nodeHeight } from '../../webviews/canvas/layout/node-size.js';
 import { placeNewNodes } from '../../webviews/canvas/layout/place-new.js';
 import type { CanvasGraph, CanvasNode, Positions } from '../../webviews/canvas/protocol.js';
 import { isCanvasToHost, isHostToCanvas, isIntent } from '../../webviews/canvas/protocol-guards.js';
+import { pipelineWithNodes } from '../../bench/canvas-fixture.js';
 import { canvasGraphOf } from './browser/canvas-fixture.js';
 
 let churn: CanvasGraph;
@@ -137,5 +140,57 @@ describe('message guards', () => {
     expect(isHostToCanvas({ type: 'runStatus', update: { runId: 'r', nodes: { a: { state: 'exploded' } } } })).toBe(false);
     expect(isHostToCanvas({ type: 'select', id: null })).toBe(true);
     expect(isHostToCanvas({ type: 'command', command: 'rm -rf' })).toBe(false);
+  });
+});
+
+describe('large pipelines', () => {
+  test('big graphs get the cheaper ELK options; small ones keep the text order as a constraint', () => {
+    expect(layoutOptionsFor(BIG_GRAPH_NODES - 1)['elk.layered.thoroughness']).toBeUndefined();
+    expect(layoutOptionsFor(BIG_GRAPH_NODES - 1)['elk.layered.considerModelOrder.strategy']).toBe('NODES_AND_EDGES');
+    expect(layoutOptionsFor(BIG_GRAPH_NODES)['elk.layered.thoroughness']).toBe('1');
+    expect(layoutOptionsFor(BIG_GRAPH_NODES)['elk.direction']).toBe('RIGHT');
+  });
+
+  test('a big pipeline is still laid out left to right without overlaps', async () => {
+    const big = await canvasGraphOf(pipelineWithNodes(BIG_GRAPH_NODES + 10));
+    expect(big.nodes.length).toBeGreaterThanOrEqual(BIG_GRAPH_NODES);
+    const p = await layoutGraph(big);
+    expect(Object.keys(p)).toHaveLength(big.nodes.length);
+    for (const e of big.edges) expect(p[e.from].x).toBeLessThan(p[e.to].x);
+    expect(overlaps(p, big)).toBe(false);
+  }, 60_000);
+
+  test('React Flow gets every node measured, with its handles, so it need not render it to measure', () => {
+    const graph: CanvasGraph = { name: 'p', nodes: [node('a', { outputs: ['rows', 'model'] }), node('src', { kind: 'source', specId: 'source' }), node('api', { kind: 'deploy', specId: 'deploy' })], edges: [], targets: ['local'] };
+    const [a, src, api] = toFlowNodes({ graph, positionOf: () => ({ x: 0, y: 0 }), run: {}, selected: new Set(), readOnly: false }, new Map());
+    expect(a.measured).toEqual({ width: NODE_WIDTH, height: nodeHeight(2) });
+    expect(a.handles!.map((h) => h.id)).toEqual(['in', 'out:rows', 'out:model']);
+    // Output handles sit on the right edge, one per row, inside the node, in order.
+    const outs = a.handles!.filter((h) => h.type === 'source');
+    expect(outs.every((h) => h.x + h.width! / 2 === NODE_WIDTH)).toBe(true);
+    expect(outs[1].y - outs[0].y).toBe(18);
+    expect(outs.every((h) => h.y > 0 && h.y + h.height! < nodeHeight(2))).toBe(true);
+    // The input is centred on the left edge; a source has one unnamed output; a deployment none.
+    expect(a.handles![0]).toMatchObject({ type: 'target', x: -a.handles![0].width! / 2, y: nodeHeight(2) / 2 - a.handles![0].height! / 2 });
+    expect(src.handles!.map((h) => h.id)).toEqual(['in', 'out']);
+    expect(api.handles!.map((h) => h.id)).toEqual(['in']);
+  });
+
+  test('a tall graph opens readable at the top of its left-most column, not on an empty corner', () => {
+    // A diagonal band: the left-most node is far below the top of the graph.
+    const nodes = Array.from({ length: 30 }, (_, i) => ({ x: i * 300, y: 3000 - i * 100, width: NODE_WIDTH, height: 56 }));
+    const v = initialViewport(nodes, { width: 700, height: 800 });
+    expect(v.zoom).toBe(0.5);
+    const screenY = nodes[0].y * v.zoom + v.y;
+    const screenX = nodes[0].x * v.zoom + v.x;
+    expect(screenX).toBeGreaterThanOrEqual(0);
+    expect(screenY).toBeGreaterThanOrEqual(0);
+    expect(screenY + nodes[0].height * v.zoom).toBeLessThanOrEqual(800);
+  });
+
+  test('ELK warms up on a small graph until told to stop', async () => {
+    expect(await warmUpLayout(() => true)).toBe(0);
+    let rounds = 0;
+    expect(await warmUpLayout(() => ++rounds > 2)).toBe(2);
   });
 });

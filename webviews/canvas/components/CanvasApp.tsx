@@ -19,6 +19,7 @@ export function CanvasApp({ host }: { host: CanvasHost }) {
     const stop = host.listen((m) => store.getState().receive(m));
     // The handshake: the host sends nothing before this, so no message is lost while React starts.
     host.post({ type: 'ready' });
+    store.getState().warmUp();
     return stop;
   }, [host, store]);
   return (

@@ -14,6 +14,12 @@ import { useCanvas } from './store-context.js';
 const nodeTypes: NodeTypes = { pipeline: PipelineNodeView };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const FIT = { padding: 0.1 };
+/**
+ * From this many nodes on, React Flow draws only the nodes and edges in view: 500 nodes take seconds
+ * to mount, the ones in view milliseconds (node sizes and handles are given, so nothing needs
+ * measuring). Small pipelines keep every node in the page.
+ */
+const VIRTUALISE_FROM = 100;
 
 export function FlowView({ host }: { host: CanvasHost }) {
   const nodes = useCanvas((s) => s.nodes);
@@ -82,6 +88,7 @@ export function FlowView({ host }: { host: CanvasHost }) {
       nodesConnectable={!readOnly}
       zoomOnDoubleClick={false}
       minZoom={0.05}
+      onlyRenderVisibleElements={nodes.length >= VIRTUALISE_FROM}
       {...(saved ? { defaultViewport: saved } : {})}
     >
       <Background gap={24} size={1} />

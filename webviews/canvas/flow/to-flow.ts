@@ -1,5 +1,6 @@
 import type { CanvasEdge, CanvasGraph, CanvasNode, NodeRunStatus, XY } from '../protocol.js';
 import { NODE_WIDTH, nodeHeight } from '../layout/node-size.js';
+import { nodeHandles } from './node-handles.js';
 import { IN_HANDLE, OUT_HANDLE, outputHandle, type PipelineFlowEdge, type PipelineFlowNode } from './flow-types.js';
 
 export interface FlowInputs {
@@ -28,14 +29,18 @@ export function toFlowNodes(input: FlowInputs, previous: ReadonlyMap<string, Pip
       out.push(prev);
       continue;
     }
+    const height = nodeHeight(node.outputs.length);
     out.push({
       id: node.id,
       type: 'pipeline',
       position,
       selected,
       width: NODE_WIDTH,
-      height: nodeHeight(node.outputs.length),
-      ...(prev?.measured ? { measured: prev.measured } : {}),
+      height,
+      // Size and handles are known (node-size.ts), so React Flow need not render a node to measure it:
+      // it draws only what is in view, and "initialised" (which fitting waits for) holds at once.
+      measured: { width: NODE_WIDTH, height },
+      handles: nodeHandles(node),
       data: { node, readOnly: input.readOnly, ...(run ? { run } : {}) },
     });
   }

@@ -10,6 +10,8 @@ export interface Box {
 const MIN_ZOOM = 0.5;
 const MAX_ZOOM = 1;
 const PADDING = 24;
+/** Nodes starting less than this right of the left-most one count as its column. */
+const NODE_COLUMN = 200;
 
 /**
  * The first view of a pipeline: the whole graph when it fits at a readable zoom, else readable
@@ -27,6 +29,9 @@ export function initialViewport(nodes: readonly (XY & { width: number; height: n
   const fit = Math.min((pane.width - 2 * PADDING) / width, (pane.height - 2 * PADDING) / height);
   const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, fit));
   const x = width * zoom <= pane.width - 2 * PADDING ? (pane.width - width * zoom) / 2 - minX * zoom : PADDING - minX * zoom;
-  const y = height * zoom <= pane.height - 2 * PADDING ? (pane.height - height * zoom) / 2 - minY * zoom : PADDING - minY * zoom;
+  // Too tall: start at the top of the left-most column, not of the whole graph, whose top-left corner
+  // may be empty (a wide pipeline laid out as a diagonal band would open on nothing).
+  const top = Math.min(...nodes.filter((n) => n.x < minX + NODE_COLUMN).map((n) => n.y));
+  const y = height * zoom <= pane.height - 2 * PADDING ? (pane.height - height * zoom) / 2 - minY * zoom : PADDING - top * zoom;
   return { x, y, zoom };
 }

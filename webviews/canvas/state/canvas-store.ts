@@ -3,6 +3,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CanvasHost } from '../host.js';
 import { layoutGraph } from '../layout/elk-layout.js';
 import { placeNewNodes } from '../layout/place-new.js';
+import { warmUpLayout } from '../layout/warm-up.js';
+import { mark } from './timeline.js';
 import { toFlowEdges, toFlowNodes } from '../flow/to-flow.js';
 import type { PipelineFlowEdge, PipelineFlowNode } from '../flow/flow-types.js';
 import type { BlockSpec, CanvasGraph, CanvasIntent, HostToCanvas, NodeRunStatus, PipelineEdge, Positions, XY } from '../protocol.js';
@@ -62,6 +64,8 @@ export interface CanvasActions {
   viewportChanged(viewport: Viewport): void;
   /** Called after the browser painted the current nodes: reports first paint and gesture timings. */
   painted(): void;
+  /** Warms ELK up while the first model is on its way, unless positions were restored (no layout then). */
+  warmUp(): void;
 }
 
 export interface Viewport {
@@ -109,7 +113,9 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
       if (missing.length && !graph.nodes.some((n) => auto[n.id])) {
         set({ layingOut: true });
         try {
+          mark('layout-start');
           const laid = await layoutGraph(graph);
+          mark('layout-end');
           // The first layout opens readable; Auto-layout afterwards shows everything.
           set((s) => ({ auto: { ...s.auto, ...laid }, fitRequest: s.fitRequest + 1, fitMode: s.fitRequest === 0 ? 'initial' : 'all' }));
         } finally {
@@ -126,7 +132,10 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
       rebuild(true);
     };
 
-    const sendGesture = () => set({ pendingGesture: { at: performance.now(), version: get().version } });
+    const sendGesture = () => {
+      mark('gesture-sent');
+      set({ pendingGesture: { at: performance.now(), version: get().version } });
+    };
 
     return {
       ...initialState(saved?.auto ?? {}),
@@ -141,12 +150,14 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
             void ensurePositions();
             return;
           case 'document':
+            mark('document');
             // The selection is kept even for ids not in this graph: the text cursor may be in a block
             // the canvas shows only once the text parses again.
             set({ version: message.version, graph: message.graph, syntaxError: message.syntaxError });
             void ensurePositions();
             return;
           case 'positions':
+            mark('positions');
             set({ manual: message.positions });
             void ensurePositions();
             return;
@@ -239,6 +250,11 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
       viewportChanged(v) {
         viewport = v;
         saveState();
+      },
+
+      warmUp() {
+        if (Object.keys(get().auto).length) return;
+        void warmUpLayout(() => get().graph !== null || get().layingOut);
       },
 
       painted() {

@@ -1,0 +1,13 @@
+/**
+ * Named moments of the canvas's work (document received, layout, gesture sent, ...) as User Timing
+ * marks, so the benchmarks can tell where first paint and gesture time goes. One mark per name: the
+ * latest replaces the previous, so a long session does not accumulate them.
+ */
+export type Moment = 'document' | 'positions' | 'layout-start' | 'layout-end' | 'gesture-sent';
+
+export function mark(moment: Moment): void {
+  if (typeof performance === 'undefined' || typeof performance.mark !== 'function') return;
+  const name = `mlpipe:${moment}`;
+  performance.clearMarks(name);
+  performance.mark(name);
+}
