@@ -20,6 +20,7 @@ import { MLPipeSemanticTokenProvider } from './lsp/semantic-tokens.js';
 import { NoLinker, NoReferenceDescriptions, NoScopeComputation } from './parser/no-langium-scopes.js';
 import { createMLPipeParser } from './parser/mlpipe-parser.js';
 import { MLPipeTokenBuilder } from './parser/soft-keywords.js';
+import { MLPipeValueConverter } from './parser/value-converter.js';
 import { MLPipeValidator } from './validation/mlpipe-validator.js';
 import { MLPipeDocumentValidator } from './validation/syntax-errors.js';
 
@@ -39,6 +40,7 @@ export const MLPipeModule: Module<MLPipeServices, PartialLangiumServices & DeepP
   parser: {
     TokenBuilder: () => new MLPipeTokenBuilder(),
     LangiumParser: (services) => createMLPipeParser(services),
+    ValueConverter: () => new MLPipeValueConverter(),
   },
   workspace: {
     ReferenceDescriptionProvider: (services) => new NoReferenceDescriptions(services),
