@@ -18,7 +18,9 @@ import {
 } from './lsp/navigation.js';
 import { MLPipeSemanticTokenProvider } from './lsp/semantic-tokens.js';
 import { NoLinker, NoReferenceDescriptions, NoScopeComputation } from './parser/no-langium-scopes.js';
+import { createMLPipeParser } from './parser/mlpipe-parser.js';
 import { MLPipeTokenBuilder } from './parser/soft-keywords.js';
+import { MLPipeValueConverter } from './parser/value-converter.js';
 import { MLPipeValidator } from './validation/mlpipe-validator.js';
 import { MLPipeDocumentValidator } from './validation/syntax-errors.js';
 
@@ -37,6 +39,8 @@ export type MLPipeServices = LangiumServices & MLPipeAddedServices;
 export const MLPipeModule: Module<MLPipeServices, PartialLangiumServices & DeepPartial<MLPipeAddedServices>> = {
   parser: {
     TokenBuilder: () => new MLPipeTokenBuilder(),
+    LangiumParser: (services) => createMLPipeParser(services),
+    ValueConverter: () => new MLPipeValueConverter(),
   },
   workspace: {
     ReferenceDescriptionProvider: (services) => new NoReferenceDescriptions(services),

@@ -64,7 +64,8 @@ export function childRange(node: AstNode, text: string): Range | undefined {
   const cst = node.$cstNode;
   if (!cst || !('content' in cst)) return undefined;
   for (const child of (cst as CompositeCstNode).content) {
-    if (!child.hidden && child.text === text && child.astNode === node) return child.range;
+    // Length first: `text` walks up to the root and copies a substring on every call.
+    if (!child.hidden && child.length === text.length && child.text === text && child.astNode === node) return child.range;
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import type { AstNode, CompositeCstNode, CstNode } from 'langium';
+import type { AstNode, CompositeCstNode, CstNode, LeafCstNode } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
 import * as ast from '../generated/ast.js';
 import type { NodeKind } from '../model/pipeline-model.js';
@@ -45,6 +45,8 @@ export interface Reference {
   /** The most specific declaration reached (an output, a feature column, or the head). */
   resolved?: Declaration;
   error?: ResolveError;
+  /** The block (or target) the reference is written in: `enclosingBlock(ref)`, found once. */
+  owner?: AnyBlock;
 }
 
 const KIND_LABEL: Record<RefKind, string> = {
@@ -99,8 +101,8 @@ export class SymbolTable {
     for (const r of this.references) {
       const from = r.head;
       if (!from || from.kind === 'param' || from.kind === 'target') continue;
-      const owner = enclosingBlock(r.ref);
-      if (!owner || ast.isParam(owner) || ast.isTarget(owner) || !owner.name || owner.name === from.name) continue;
+      const owner = r.owner;
+      if (!owner || ast.isTarget(owner) || !owner.name || owner.name === from.name) continue;
       // An expectation's `in other.column` checks values; it does not order the pipeline.
       if (ast.isSource(owner)) continue;
       const key = `${from.name}\0${owner.name}`;
@@ -182,11 +184,22 @@ export class SymbolTable {
   private collectReferences(): void {
     for (const pipeline of this.document.pipelines) {
       for (const m of pipeline.members) {
-        if (isBlock(m) || ast.isTarget(m)) this.collectBlockRefs(m);
+        if (!isBlock(m) && !ast.isTarget(m)) continue;
+        const start = this.references.length;
+        this.collectBlockRefs(m);
         if (ast.isSource(m)) for (const e of m.expectations) this.collectExpectationRefs(e);
+        this.setOwner(start, m);
       }
     }
-    for (const t of this.document.targets) this.collectBlockRefs(t);
+    for (const t of this.document.targets) {
+      const start = this.references.length;
+      this.collectBlockRefs(t);
+      this.setOwner(start, t);
+    }
+  }
+
+  private setOwner(start: number, owner: AnyBlock): void {
+    for (let i = start; i < this.references.length; i++) this.references[i].owner = owner;
   }
 
   private collectBlockRefs(block: AnyBlock): void {
@@ -253,15 +266,12 @@ export class SymbolTable {
 
   /** `a.b@c`: the tokens are name, '.', name, '@', alias; segments are the names before '@'. */
   private segmentsOf(ref: ast.Ref): RefSegment[] {
-    const nodes: CstNode[] = [];
-    const all: CstNode[] = [];
-    if (ref.$cstNode) leavesOf(ref.$cstNode, all);
-    for (const leaf of all) {
-      if (leaf.hidden || leaf.text === '.' || leaf.text === '*') continue;
-      if (leaf.text === '@') break;
-      nodes.push(leaf);
-    }
-    return ref.path.map((text, i) => ({ text, range: nodes[i]?.text === text ? nodes[i].range : rangeOf(ref) }));
+    const names: CstNode[] = [];
+    if (ref.$cstNode) nameLeavesOf(ref.$cstNode, names);
+    return ref.path.map((text, i) => {
+      const leaf = names[i];
+      return { text, range: leaf && leaf.length === text.length && leaf.text === text ? leaf.range : rangeOf(ref) };
+    });
   }
 
   private resolveNodeRef(ref: ast.Ref, kinds: readonly RefKind[]): void {
@@ -376,9 +386,20 @@ export function enclosingBlock(node: AstNode | undefined): Block | ast.Target | 
   return undefined;
 }
 
-/** Leaf tokens under a CST node, in order (a plain walk: Langium's streams cost more on hot paths). */
-function leavesOf(node: CstNode, out: CstNode[]): void {
+/**
+ * The name tokens of a reference, in order, up to its `@alias`. Separators are told by token type,
+ * not by `CstNode.text`, which walks up to the root and copies a substring on every call: reading it
+ * for every token of every reference was the symbol table's largest cost on large files.
+ */
+function nameLeavesOf(node: CstNode, out: CstNode[]): boolean {
   const content = (node as Partial<CompositeCstNode>).content;
-  if (!content) out.push(node);
-  else for (const child of content) leavesOf(child, out);
+  if (!content) {
+    if (node.hidden) return true;
+    const separator = (node as Partial<LeafCstNode>).tokenType?.name;
+    if (separator === '@') return false;
+    if (separator !== '.' && separator !== '*') out.push(node);
+    return true;
+  }
+  for (const child of content) if (!nameLeavesOf(child, out)) return false;
+  return true;
 }

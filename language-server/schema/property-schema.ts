@@ -235,8 +235,18 @@ export function blockSpec(blockKind: string, subKind?: string): BlockSpec | unde
   return BY_ID.get(subKind ? `${blockKind}:${subKind}` : blockKind);
 }
 
+// Looked up for every property of every block on each change: a map per spec, not a scan of its list.
+const PROPERTY_MAPS = new WeakMap<BlockSpec, Map<string, PropertySpec>>();
+
 export function propertySpec(spec: BlockSpec | undefined, key: string): PropertySpec | undefined {
-  return spec?.properties.find((p) => p.key === key);
+  if (!spec) return undefined;
+  let byKey = PROPERTY_MAPS.get(spec);
+  if (!byKey) {
+    byKey = new Map();
+    for (const p of spec.properties) if (!byKey.has(p.key)) byKey.set(p.key, p);
+    PROPERTY_MAPS.set(spec, byKey);
+  }
+  return byKey.get(key);
 }
 
 /** Known members of a `resources { }` map. */

@@ -5,7 +5,7 @@ import * as ast from '../generated/ast.js';
 import { analyze } from '../analysis/analysis.js';
 import { isBlock, propertyRange, specOf, type AnyBlock } from '../analysis/blocks.js';
 import { didYouMean, suggest } from '../analysis/did-you-mean.js';
-import { enclosingBlock, type SymbolTable } from '../analysis/symbols.js';
+import type { SymbolTable } from '../analysis/symbols.js';
 import { PARAM_TYPES, STEP_KINDS, TARGET_KINDS, type ParamType } from '../model/pipeline-model.js';
 import { COLUMN_TYPES, propertySpec } from '../schema/property-schema.js';
 import { Codes, type Code, type DiagnosticData } from './codes.js';
@@ -192,7 +192,7 @@ export class MLPipeValidator {
       if (decl) report('error', Codes.dependencyCycle, `dependency cycle: ${[...cycle, cycle[0]].join(' → ')}`, decl.node, { range: decl.nameRange });
     }
     for (const r of symbols.references) {
-      const owner = r.head && enclosingBlock(r.ref);
+      const owner = r.head && r.owner;
       if (owner && r.head?.node === owner && r.head.kind !== 'param') {
         report('error', Codes.dependencyCycle, `dependency cycle: '${r.head.name}' reads from itself`, r.ref, { range: r.segments[0].range });
       }
