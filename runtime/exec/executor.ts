@@ -29,6 +29,7 @@ import { Scheduler, type Outcome } from './scheduler.js';
 import { Targets } from './targets.js';
 import { mapProp } from './props.js';
 import { outputsOf } from './outputs.js';
+import { inheritedEnv } from './kinds/process.js';
 
 export interface RunOptions extends SelectionOptions {
   /** The .mlpipe file (absolute). */
@@ -147,6 +148,7 @@ export async function planPipeline(opts: RunOptions): Promise<PlannedNode[]> {
     return await p.plan(targets);
   } finally {
     p.hasher.save();
+    p.cache.close();
   }
 }
 
@@ -193,6 +195,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const env: AttemptEnv = {
     runId, workspace: ws, file: opts.file, baseDir: p.baseDir, params: p.params, model: p.model, tmpRoot, dirs, spool, data, registry: p.registry,
     cache: p.cache, hasher: p.hasher, masker, emit, recorder, results: p.results, produced, graceMs: opts.graceMs ?? 5000,
+    inheritedEnv: inheritedEnv(),
   };
   const assessCtx = p.assessContext();
   const runSignal = opts.signal ?? new AbortController().signal;
