@@ -12,7 +12,7 @@ import { DirMemo, storePaths, type Workspace } from '../store/workspace.js';
 import { gitInfo } from '../tracking/git.js';
 import { RunRecorder } from '../tracking/recorder.js';
 import { newRunId } from '../tracking/run-id.js';
-import { assess, type AssessContext } from './assess.js';
+import { assess, type AssessContext, type Assessment } from './assess.js';
 import { attemptNode, type AttemptEnv } from './attempt.js';
 import {
   EVENT_STREAM_VERSION, reasonsText, type PlannedNode, type RunEvent, type RunEventInput, type RunFinishedEvent,
@@ -86,6 +86,12 @@ class Prepared {
   readonly selected: Set<string>;
   readonly forced: Set<string>;
   readonly results = new Map<string, CacheEntry>();
+  /**
+   * Nodes the plan found in the cache, with that assessment. A run takes them as decided: every input of
+   * such a node was itself a cache hit of the plan, so assessing it again (hashing its definition,
+   * computing its key) could only give the same answer.
+   */
+  readonly plannedCached = new Map<string, Extract<Assessment, { state: 'cached' }>>();
 
   constructor(readonly opts: RunOptions) {
     const applied = applyParams(opts.model, opts.params ?? {});
@@ -126,6 +132,7 @@ class Prepared {
       const base = { step: id, kind: e.kind, deps: e.deps, target: targets.nameFor(e) };
       if (a.state === 'cached') {
         this.results.set(id, a.entry);
+        this.plannedCached.set(id, a);
         out.push({ ...base, action: 'cached', reasons: [], why: `unchanged since run ${a.entry.manifest.run}`, key: a.key });
       } else if (a.state === 'run') {
         out.push({ ...base, action: 'run', reasons: a.reasons, why: reasonsText(a.reasons), key: a.key });
@@ -211,7 +218,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   };
 
   const execute = async (e: ExecNode): Promise<Outcome> => {
-    const a = await assess(e, assessCtx);
+    const a = p.plannedCached.get(e.id) ?? await assess(e, assessCtx);
     if (a.state === 'pending') throw new Error(`internal: ${e.id} started before its inputs were known`);
     if (a.state === 'cached') {
       p.state.set(e.id, { key: a.key, components: a.components, run: a.entry.manifest.run });
