@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,12 +34,14 @@ done`;
  * first, a second program start per step that cost as much as the rest of a short step. Perl also reads
  * its input buffered, where dash's `read` takes one byte per system call. Same lines in, same lines out:
  * the header's fields are unquoted as the shell would (only our own quoting, '...' and \', occurs), and
- * `wait` answers as dash's does (128+N for signal N, 127 for a pid that is not a child).
+ * `wait` answers as dash's does (128+N for signal N, 127 for a pid that is not a child). It says `ready`
+ * first: a Perl without its POSIX module exits before that, and the runtime falls back to the shell server.
  */
 const PERL_SERVER = String.raw`
 use POSIX ();
 POSIX::dup2(1, 3);
 $| = 1;
+print "ready\n";
 while (my $line = <STDIN>) {
   chomp $line;
   my @f;
@@ -100,8 +102,14 @@ export class ForkServer {
     return flavour() !== undefined;
   }
 
-  /** `kind` chooses the server (tests run both); by default Perl where it works, else the shell. */
-  constructor(private readonly kind: ForkServerKind | undefined = flavour()) {}
+  private kind: ForkServerKind;
+  /** Whether the server has said it runs; lines wait in the outbox until then. */
+  private ready = false;
+
+  /** `kind` chooses the server (tests run both); by default Perl where it is installed, else the shell. */
+  constructor(kind: ForkServerKind | undefined = flavour()) {
+    this.kind = kind ?? 'sh';
+  }
 
   /** The environment the shell started with (starting it if needed): launch scripts export only what differs. */
   env(): NodeJS.ProcessEnv {
@@ -126,7 +134,7 @@ export class ForkServer {
     // The token is in the step's environment from its first instruction (not only exported by the
     // script), so the step's own shell can be found by it, not just its children.
     this.send(`${id} ${quote(file)} ${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`);
-    void exited.then(() => rmSync(file, { force: true }));
+    void exited.then(() => unlinkQuietly(file));
     return { pid, exited, reaped };
   }
 
@@ -150,7 +158,7 @@ export class ForkServer {
    */
   private send(line: string): void {
     this.outbox += line;
-    if (this.flushing) return;
+    if (this.flushing || !this.ready) return;
     this.flushing = true;
     setImmediate(() => {
       this.flushing = false;
@@ -172,6 +180,15 @@ export class ForkServer {
     sh.stdout!.setEncoding('utf8');
     sh.stdout!.on('data', (chunk: string) => this.onData(chunk));
     sh.on('exit', () => {
+      if (!this.ready && this.kind === 'perl') {
+        // Perl without its POSIX module: nothing was sent to it yet; the shell server takes over.
+        this.sh = undefined;
+        this.kind = 'sh';
+        flavourCache = 'sh';
+        this.shell();
+        if (this.pending.size) this.hold(true);
+        return;
+      }
       // The shell died (it should not): the steps it was watching are reported as lost (status 255).
       for (const p of this.pending.values()) {
         if (!p.resolved) p.onExit({ status: 255 });
@@ -182,6 +199,8 @@ export class ForkServer {
     });
     this.baseEnv = { ...process.env };
     this.sh = sh;
+    this.ready = this.kind === 'sh';
+    if (this.ready && this.outbox) this.send('');
     this.hold(false);
     return sh;
   }
@@ -202,6 +221,11 @@ export class ForkServer {
     while ((nl = this.buf.indexOf('\n')) >= 0) {
       const line = this.buf.slice(0, nl);
       this.buf = this.buf.slice(nl + 1);
+      if (line === 'ready') {
+        this.ready = true;
+        if (this.outbox) this.send('');
+        continue;
+      }
       const m = /^(pid|exit|done) (\d+) (\d+)$/.exec(line);
       if (!m) continue;
       const id = Number(m[2]);
@@ -255,19 +279,29 @@ let scriptSeq = 0;
 let flavourCache: ForkServerKind | null | undefined;
 
 /**
- * Which server this machine can run, checked once per process: Perl with its POSIX module, else dash with
- * util-linux's setsid, else none. `MLPIPE_FORK_SERVER=sh` chooses the shell server (tests run both).
+ * Which server this machine can run, decided once per process: Perl where /usr/bin/perl is (whether its
+ * POSIX module loads shows when it starts: see `ready`), else dash with util-linux's setsid, else none.
+ * Nothing is started to find out when Perl is there: a process start from the runtime costs milliseconds.
+ * `MLPIPE_FORK_SERVER=sh` chooses the shell server.
  */
 function flavour(): ForkServerKind | undefined {
   if (flavourCache === undefined) {
-    const works = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
     if (process.platform !== 'linux' || !existsSync('/bin/sh')) flavourCache = null;
-    else if (process.env.MLPIPE_FORK_SERVER !== 'sh' && existsSync(PERL) && works(PERL, ['-MPOSIX', '-e', 'POSIX::setsid() or exit 1'])) flavourCache = 'perl';
-    else flavourCache = works('setsid', ['--version']) ? 'sh' : null;
+    else if (process.env.MLPIPE_FORK_SERVER !== 'sh' && existsSync(PERL)) flavourCache = 'perl';
+    else flavourCache = spawnSync('setsid', ['--version'], { stdio: 'ignore' }).status === 0 ? 'sh' : null;
   }
   return flavourCache ?? undefined;
 }
 let scripts: string | undefined;
+
+/** One unlink (rmSync would lstat first and go through its recursive machinery). */
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone (the folder is removed when the process exits).
+  }
+}
 
 /** A private folder for launch scripts: in /dev/shm (memory) when it exists, else the temp folder. */
 function scriptDir(): string {

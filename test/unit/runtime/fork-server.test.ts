@@ -66,4 +66,23 @@ describe.runIf(process.platform === 'linux' && kinds.length)('fork server', () =
       server.dispose();
     }
   });
+
+  test.runIf(hasPerl && hasSetsid)('a Perl that cannot start the server hands its launches to the shell server', async () => {
+    // PERL5OPT makes Perl load a module that does not exist: it exits before saying ready.
+    const saved = process.env.PERL5OPT;
+    process.env.PERL5OPT = '-MMlpipe::No::Such::Module';
+    const server = new ForkServer('perl');
+    try {
+      const first = start(server, 'echo "session $(cut -d" " -f6 /proc/$$/stat) pid $$"; exit 4');
+      const second = start(server, 'exit 6');
+      const pid = await first.pid;
+      expect(await first.exited).toEqual({ status: 4 });
+      expect(await second.exited).toEqual({ status: 6 });
+      expect(readFileSync(`${first.base}.out`, 'utf8')).toBe(`session ${pid} pid ${pid}\n`);
+    } finally {
+      server.dispose();
+      if (saved === undefined) delete process.env.PERL5OPT;
+      else process.env.PERL5OPT = saved;
+    }
+  });
 });
