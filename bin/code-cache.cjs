@@ -5,7 +5,9 @@
 // of the last start, and the cache is rewritten at exit when V8 rejected it or there was none (it then
 // holds every function the command compiled). The cache lives in the user's cache folder, keyed by
 // Node's version and the bundle's size and time; V8 checks it against the source too. Anything unusual
-// (no home folder, a read-only one, an old Node) falls back to a plain require().
+// (no home folder, a read-only one, an old Node) falls back to a plain require(). The bundle must not use
+// import(): Node 20 allows it in a vm.Script only behind --experimental-vm-modules (esbuild.mjs turns the
+// CLI's into require()).
 const Module = require('node:module');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -33,7 +35,6 @@ function requireCached(file, variant = 'default') {
     Module.enableCompileCache(dir);
     return require(file);
   }
-  if (!vm.constants || !vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER) return require(file);
   let source;
   let cacheFile;
   let cached;
@@ -49,7 +50,6 @@ function requireCached(file, variant = 'default') {
   const script = new vm.Script(Module.wrap(source), {
     filename: file,
     cachedData: cached,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (!cached || script.cachedDataRejected) {
     process.once('exit', () => {

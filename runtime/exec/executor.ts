@@ -140,7 +140,8 @@ class Prepared {
         out.push({ ...base, action: 'pending', reasons: a.reasons, why: reasonsText(a.reasons) });
       }
     }
-    // The plan's cache hits were only for computing keys; the run decides again node by node.
+    // Results are recorded as the run reaches each node (a cache hit is taken from `plannedCached`
+    // then); everything else is decided again once its upstream has run.
     this.results.clear();
     return out;
   }
