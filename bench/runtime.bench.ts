@@ -11,9 +11,9 @@
 // metrics: a node step logging 100,000 metric points through the SDK, from step start to finish with the
 //          runtime ingesting them (target ≤ 1 s); reference: the same loop writing its own file.
 // runs:    listing 10,000 runs from the store (target ≤ 200 ms); reference: reading the index file's lines.
-// serve:   `mlpipe serve` under 32 concurrent keep-alive connections (a raw-socket client, http-load.ts) sending
-//          one-row requests vs calling the same
-//          ONNX session in-process one row at a time (target ≥ 0.7×), with p50/p99 latency.
+// serve:   `mlpipe serve` under 32 concurrent keep-alive connections sending one-row requests (a lean raw-socket
+//          client, http-load.ts) vs calling the same ONNX session in-process one row at a time (target ≥ 0.7×),
+//          with p50/p99 latency.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
