@@ -46,7 +46,13 @@ const builds = [
   // ssh2's optional native helpers (cpu-features, its sshcrypto binding) are left out: their install
   // scripts are denied (package.json allowScripts), ssh2 catches their absence and uses its pure-JS code,
   // which loads in every Node ABI (CLI, VS Code's and code-server's extension hosts).
-  { ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['@duckdb/node-api', 'onnxruntime-node', 'cpu-features', '*.node'] },
+  // import() of an external package (onnxruntime-node, loaded on first use) becomes a require() inside a
+  // promise: the CLI runs this bundle from V8's code cache as a vm.Script (bin/code-cache.cjs), where Node 20
+  // supports import() only behind --experimental-vm-modules.
+  {
+    ...node, entryPoints: { server: 'language-server/main.ts', cli: 'runtime/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' },
+    external: ['@duckdb/node-api', 'onnxruntime-node', 'cpu-features', '*.node'], supported: { 'dynamic-import': false },
+  },
   { ...webview, entryPoints: { canvas: 'webviews/canvas/main.tsx' }, outdir: 'dist/webviews' },
   // Loaded by the extension on first use of a remote target (extension/targets/remote-tools.ts).
   { ...node, entryPoints: { 'remote-tools': 'extension/targets/remote-tools.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['cpu-features', '*.node'] },

@@ -45,6 +45,8 @@ export interface AttemptEnv {
   /** Finished nodes → their first output file. */
   produced: ReadonlyMap<string, string>;
   graceMs: number;
+  /** The environment process steps start from, taken once per run. */
+  inheritedEnv: Readonly<Record<string, string>>;
 }
 
 export type AttemptResult =
@@ -114,7 +116,7 @@ export async function attemptNode(
     outputPath: (name) => join(outDir, e.outputs.find((o) => o.name === name)?.file ?? name),
     signal: ac.signal, log: (line) => logLines('stdout', [line]),
     metric: (key, value, step) => metricPoints([{ key, value, step, timestamp: Date.now() }]),
-    emit: env.emit, data: env.data, registry: env.registry,
+    emit: env.emit, data: env.data, registry: env.registry, inheritedEnv: env.inheritedEnv,
   };
   const startedEvent = (pid?: number) => env.emit({
     type: 'step_started', step: e.id, kind: e.kind, attempt, maxAttempts, target: isProcessKind(e.kind) ? e.target : 'local', host: runner.host,

@@ -12,7 +12,7 @@ import { DirMemo, storePaths, type Workspace } from '../store/workspace.js';
 import { gitInfo } from '../tracking/git.js';
 import { RunRecorder } from '../tracking/recorder.js';
 import { newRunId } from '../tracking/run-id.js';
-import { assess, type AssessContext } from './assess.js';
+import { assess, type AssessContext, type Assessment } from './assess.js';
 import { attemptNode, type AttemptEnv } from './attempt.js';
 import {
   EVENT_STREAM_VERSION, reasonsText, type PlannedNode, type RunEvent, type RunEventInput, type RunFinishedEvent,
@@ -29,6 +29,7 @@ import { Scheduler, type Outcome } from './scheduler.js';
 import { Targets } from './targets.js';
 import { mapProp } from './props.js';
 import { outputsOf } from './outputs.js';
+import { inheritedEnv } from './kinds/process.js';
 
 export interface RunOptions extends SelectionOptions {
   /** The .mlpipe file (absolute). */
@@ -85,6 +86,12 @@ class Prepared {
   readonly selected: Set<string>;
   readonly forced: Set<string>;
   readonly results = new Map<string, CacheEntry>();
+  /**
+   * Nodes the plan found in the cache, with that assessment. A run takes them as decided: every input of
+   * such a node was itself a cache hit of the plan, so assessing it again (hashing its definition,
+   * computing its key) could only give the same answer.
+   */
+  readonly plannedCached = new Map<string, Extract<Assessment, { state: 'cached' }>>();
 
   constructor(readonly opts: RunOptions) {
     const applied = applyParams(opts.model, opts.params ?? {});
@@ -125,6 +132,7 @@ class Prepared {
       const base = { step: id, kind: e.kind, deps: e.deps, target: targets.nameFor(e) };
       if (a.state === 'cached') {
         this.results.set(id, a.entry);
+        this.plannedCached.set(id, a);
         out.push({ ...base, action: 'cached', reasons: [], why: `unchanged since run ${a.entry.manifest.run}`, key: a.key });
       } else if (a.state === 'run') {
         out.push({ ...base, action: 'run', reasons: a.reasons, why: reasonsText(a.reasons), key: a.key });
@@ -132,7 +140,8 @@ class Prepared {
         out.push({ ...base, action: 'pending', reasons: a.reasons, why: reasonsText(a.reasons) });
       }
     }
-    // The plan's cache hits were only for computing keys; the run decides again node by node.
+    // Results are recorded as the run reaches each node (a cache hit is taken from `plannedCached`
+    // then); everything else is decided again once its upstream has run.
     this.results.clear();
     return out;
   }
@@ -147,6 +156,7 @@ export async function planPipeline(opts: RunOptions): Promise<PlannedNode[]> {
     return await p.plan(targets);
   } finally {
     p.hasher.save();
+    p.cache.close();
   }
 }
 
@@ -193,6 +203,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const env: AttemptEnv = {
     runId, workspace: ws, file: opts.file, baseDir: p.baseDir, params: p.params, model: p.model, tmpRoot, dirs, spool, data, registry: p.registry,
     cache: p.cache, hasher: p.hasher, masker, emit, recorder, results: p.results, produced, graceMs: opts.graceMs ?? 5000,
+    inheritedEnv: inheritedEnv(),
   };
   const assessCtx = p.assessContext();
   const runSignal = opts.signal ?? new AbortController().signal;
@@ -208,7 +219,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   };
 
   const execute = async (e: ExecNode): Promise<Outcome> => {
-    const a = await assess(e, assessCtx);
+    const a = p.plannedCached.get(e.id) ?? await assess(e, assessCtx);
     if (a.state === 'pending') throw new Error(`internal: ${e.id} started before its inputs were known`);
     if (a.state === 'cached') {
       p.state.set(e.id, { key: a.key, components: a.components, run: a.entry.manifest.run });

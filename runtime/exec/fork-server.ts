@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,11 +11,12 @@ export interface ForkServerExit {
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
- * The fork server's own script (dash-compatible). `eval` only ever sees our header lines: `ID SCRIPT OUT
- * ERR TOKEN` (paths and the token quoted) starts a step; `w PID ID` waits for a step and reports how it
- * ended. Steps inherit fd 3, the pipe back to the runtime, for their EXIT trap.
+ * The fork server's script for dash (any POSIX sh) with util-linux's `setsid`. `eval` only ever sees our
+ * header lines: `ID SCRIPT OUT ERR TOKEN` (paths and the token quoted) starts a step; `w PID ID` waits
+ * for a step and reports how it ended. Steps inherit fd 3, the pipe back to the runtime, for their EXIT
+ * trap.
  */
-const SERVER = `
+const SH_SERVER = `
 exec 3>&1
 while IFS= read -r header; do
   eval "set -- $header"
@@ -26,6 +27,46 @@ while IFS= read -r header; do
     echo "pid $1 $!"
   fi
 done`;
+
+/**
+ * The same server in Perl, used where Perl is (Debian and most distributions ship it in the base system):
+ * the forked child calls setsid() itself and execs the step's shell, where dash has to exec `setsid`
+ * first, a second program start per step that cost as much as the rest of a short step. Perl also reads
+ * its input buffered, where dash's `read` takes one byte per system call. Same lines in, same lines out:
+ * the header's fields are unquoted as the shell would (only our own quoting, '...' and \', occurs), and
+ * `wait` answers as dash's does (128+N for signal N, 127 for a pid that is not a child). It says `ready`
+ * first: a Perl without its POSIX module exits before that, and the runtime falls back to the shell server.
+ */
+const PERL_SERVER = String.raw`
+use POSIX ();
+POSIX::dup2(1, 3);
+$| = 1;
+print "ready\n";
+while (my $line = <STDIN>) {
+  chomp $line;
+  my @f;
+  for my $w ($line =~ /((?:'[^']*'|\\.|[^\s'\\])+)/g) { (my $v = $w) =~ s/'([^']*)'|\\(.)/defined $1 ? $1 : $2/ge; push @f, $v; }
+  if ($f[0] eq 'w') {
+    my $r = $f[1] > 0 ? waitpid($f[1], 0) : -1;
+    print 'done ', $f[2], ' ', ($r <= 0 ? 127 : ($? & 127) ? 128 + ($? & 127) : $? >> 8), "\n";
+    next;
+  }
+  my ($id, $script, $out, $err, $token) = @f;
+  my $pid = fork();
+  if (!defined $pid) { print "pid $id 0\ndone $id 255\n"; next; }
+  if ($pid == 0) {
+    POSIX::setsid();
+    open(STDIN, '<', '/dev/null');
+    open(STDOUT, '>>', $out) or POSIX::_exit(2);
+    open(STDERR, '>>', $err) or POSIX::_exit(2);
+    $ENV{MLPIPE_FORK_ID} = $id;
+    $ENV{MLPIPE_STEP_TOKEN} = $token;
+    exec('/bin/sh', $script, 'mlpipe-step') or POSIX::_exit(127);
+  }
+  print "pid $id $pid\n";
+}`;
+
+const PERL = '/usr/bin/perl';
 
 interface Pending {
   pid?: number;
@@ -52,13 +93,22 @@ export class ForkServer {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private buf = '';
+  private outbox = '';
+  private flushing = false;
   private baseEnv: NodeJS.ProcessEnv = {};
 
-  /** Linux with util-linux's setsid: the fast path; elsewhere the caller spawns directly. */
+  /** Linux with Perl or util-linux's setsid: the fast path; elsewhere the caller spawns directly. */
   static available(): boolean {
-    if (process.platform !== 'linux' || !existsSync('/bin/sh')) return false;
-    availableCache ??= spawnSync('setsid', ['--version'], { stdio: 'ignore' }).status === 0;
-    return availableCache;
+    return flavour() !== undefined;
+  }
+
+  private kind: ForkServerKind;
+  /** Whether the server has said it runs; lines wait in the outbox until then. */
+  private ready = false;
+
+  /** `kind` chooses the server (tests run both); by default Perl where it is installed, else the shell. */
+  constructor(kind: ForkServerKind | undefined = flavour()) {
+    this.kind = kind ?? 'sh';
   }
 
   /** The environment the shell started with (starting it if needed): launch scripts export only what differs. */
@@ -69,7 +119,7 @@ export class ForkServer {
 
   /** Starts a launch script in a new session; `pid` resolves when the shell reports it. */
   launch(script: string, stdout: string, stderr: string, token: string): { pid: Promise<number>; exited: Promise<ForkServerExit>; reaped: Promise<void> } {
-    const sh = this.shell();
+    this.shell();
     const id = this.nextId++;
     const p: Partial<Pending> = { asked: false, resolved: false };
     const pid = new Promise<number>((r) => { p.onPid = r; });
@@ -78,12 +128,13 @@ export class ForkServer {
     const reaped = new Promise<void>((r) => { p.onReaped = r; });
     this.pending.set(id, p as Pending);
     this.hold(true);
-    const file = join(scriptDir(), `${process.pid}-${id}.sh`);
+    // Numbered per process, not per server: two runs in one process (the extension) share the folder.
+    const file = join(scriptDir(), `${process.pid}-${++scriptSeq}.sh`);
     writeFileSync(file, script);
     // The token is in the step's environment from its first instruction (not only exported by the
     // script), so the step's own shell can be found by it, not just its children.
-    sh.stdin!.write(`${id} ${quote(file)} ${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`);
-    void exited.then(() => rmSync(file, { force: true }));
+    this.send(`${id} ${quote(file)} ${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`);
+    void exited.then(() => unlinkQuietly(file));
     return { pid, exited, reaped };
   }
 
@@ -97,7 +148,24 @@ export class ForkServer {
 
   private ask(id: number, p: Pending): void {
     p.asked = true;
-    this.sh?.stdin?.write(`w ${p.pid} ${id}\n`);
+    this.send(`w ${p.pid} ${id}\n`);
+  }
+
+  /**
+   * Lines written in one turn of the event loop go to the shell as one write: a step that ends asks for
+   * its reaping and, in the same turn, the step it unblocks is launched. Each write to the pipe wakes the
+   * shell, which on a busy machine cost more than the line itself.
+   */
+  private send(line: string): void {
+    this.outbox += line;
+    if (this.flushing || !this.ready) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      const text = this.outbox;
+      this.outbox = '';
+      this.sh?.stdin?.write(text);
+    });
   }
 
   private shell(): ChildProcess {
@@ -106,10 +174,21 @@ export class ForkServer {
     // not to the fork server or the steps.
     // Its stderr is ignored: the shell would only report its jobs' deaths there (steps' own output goes to
     // their spool files).
-    const sh = spawn('/bin/sh', ['-c', SERVER], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
+    const sh = this.kind === 'perl'
+      ? spawn(PERL, ['-e', PERL_SERVER], { stdio: ['pipe', 'pipe', 'ignore'], detached: true })
+      : spawn('/bin/sh', ['-c', SH_SERVER], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
     sh.stdout!.setEncoding('utf8');
     sh.stdout!.on('data', (chunk: string) => this.onData(chunk));
     sh.on('exit', () => {
+      if (!this.ready && this.kind === 'perl') {
+        // Perl without its POSIX module: nothing was sent to it yet; the shell server takes over.
+        this.sh = undefined;
+        this.kind = 'sh';
+        flavourCache = 'sh';
+        this.shell();
+        if (this.pending.size) this.hold(true);
+        return;
+      }
       // The shell died (it should not): the steps it was watching are reported as lost (status 255).
       for (const p of this.pending.values()) {
         if (!p.resolved) p.onExit({ status: 255 });
@@ -120,6 +199,8 @@ export class ForkServer {
     });
     this.baseEnv = { ...process.env };
     this.sh = sh;
+    this.ready = this.kind === 'sh';
+    if (this.ready && this.outbox) this.send('');
     this.hold(false);
     return sh;
   }
@@ -140,6 +221,11 @@ export class ForkServer {
     while ((nl = this.buf.indexOf('\n')) >= 0) {
       const line = this.buf.slice(0, nl);
       this.buf = this.buf.slice(nl + 1);
+      if (line === 'ready') {
+        this.ready = true;
+        if (this.outbox) this.send('');
+        continue;
+      }
       const m = /^(pid|exit|done) (\d+) (\d+)$/.exec(line);
       if (!m) continue;
       const id = Number(m[2]);
@@ -169,6 +255,9 @@ export class ForkServer {
   }
 
   dispose(): void {
+    // Reaping requests still in the outbox go first: the shell answers them before it sees the end.
+    if (this.outbox) this.sh?.stdin?.write(this.outbox);
+    this.outbox = '';
     this.sh?.stdin?.end();
     this.sh = undefined;
   }
@@ -184,8 +273,35 @@ function isAlive(pid: number): boolean {
   }
 }
 
-let availableCache: boolean | undefined;
+export type ForkServerKind = 'perl' | 'sh';
+
+let scriptSeq = 0;
+let flavourCache: ForkServerKind | null | undefined;
+
+/**
+ * Which server this machine can run, decided once per process: Perl where /usr/bin/perl is (whether its
+ * POSIX module loads shows when it starts: see `ready`), else dash with util-linux's setsid, else none.
+ * Nothing is started to find out when Perl is there: a process start from the runtime costs milliseconds.
+ * `MLPIPE_FORK_SERVER=sh` chooses the shell server.
+ */
+function flavour(): ForkServerKind | undefined {
+  if (flavourCache === undefined) {
+    if (process.platform !== 'linux' || !existsSync('/bin/sh')) flavourCache = null;
+    else if (process.env.MLPIPE_FORK_SERVER !== 'sh' && existsSync(PERL)) flavourCache = 'perl';
+    else flavourCache = spawnSync('setsid', ['--version'], { stdio: 'ignore' }).status === 0 ? 'sh' : null;
+  }
+  return flavourCache ?? undefined;
+}
 let scripts: string | undefined;
+
+/** One unlink (rmSync would lstat first and go through its recursive machinery). */
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone (the folder is removed when the process exits).
+  }
+}
 
 /** A private folder for launch scripts: in /dev/shm (memory) when it exists, else the temp folder. */
 function scriptDir(): string {

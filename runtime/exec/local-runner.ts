@@ -68,9 +68,7 @@ export class LocalRunner implements StepRunner {
     ];
     const poll = () => { for (const t of tails) t.poll(); };
     this.follow(poll);
-    const launched = this.fork && Object.entries(env).every(([k, v]) => SHELL_NAME.test(k) || process.env[k] === v)
-      ? this.viaForkServer(this.fork, spec, env)
-      : this.viaSpawn(spec, env, hooks);
+    const launched = (this.fork && this.viaForkServer(this.fork, spec, env)) || this.viaSpawn(spec, env, hooks);
     const exited = launched.exited.then(async (exit) => {
       this.unfollow(poll);
       // Background jobs the step left in its group would keep writing to its files: end them once the
@@ -92,10 +90,19 @@ export class LocalRunner implements StepRunner {
     };
   }
 
-  private viaForkServer(fork: ForkServer, spec: LaunchSpec, env: Record<string, string>): Launched {
+  /**
+   * Undefined when the environment cannot be expressed as a launch script: a variable whose name a shell
+   * cannot export differs from the one the fork server inherited.
+   */
+  private viaForkServer(fork: ForkServer, spec: LaunchSpec, env: Record<string, string>): Launched | undefined {
     const base = fork.env();
     const set: Record<string, string> = {};
-    for (const [k, v] of Object.entries(env)) if (base[k] !== v) set[k] = v;
+    for (const k in env) {
+      const v = env[k];
+      if (base[k] === v) continue;
+      if (!SHELL_NAME.test(k)) return undefined;
+      set[k] = v;
+    }
     const unset = Object.keys(base).filter((k) => !(k in env) && SHELL_NAME.test(k));
     const script = launchScript({ cwd: spec.cwd, set, unset, trap: FORK_TRAP, setup: this.options.setup, command: spec.command, closeFd3: true });
     const r = fork.launch(script, spec.spool.stdout, spec.spool.stderr, env[TOKEN_VAR]);

@@ -39,6 +39,8 @@ export interface StepContext {
   emit(e: RunEventInput): void;
   data: RunData;
   registry: Registry;
+  /** The environment process steps start from (kinds/process.ts `inheritedEnv`), taken once per run. */
+  inheritedEnv: Readonly<Record<string, string>>;
 }
 
 export interface KindResult {

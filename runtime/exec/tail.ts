@@ -1,6 +1,14 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 /**
+ * One read buffer for every tail: reads are synchronous and their bytes are decoded before the next read,
+ * so tails never use it at the same time. A megabyte per tail (three per step) made a DAG of short steps
+ * allocate gigabytes of external memory, and V8 answered with full garbage collections.
+ */
+let shared: Buffer | undefined;
+const readBuffer = (): Buffer => (shared ??= Buffer.allocUnsafe(1 << 20));
+
+/**
  * Follows a file another process appends to (a step's stdout, its SDK's metric sink) and hands over whole
  * lines. Reads are synchronous and incremental (from the last offset), so polling costs one fstat when
  * nothing was written. Bytes after the last newline wait for the next poll, or for `finish()`.
@@ -9,7 +17,6 @@ export class FileTail {
   private fd: number | undefined;
   private offset = 0;
   private partial = '';
-  private readonly buf = Buffer.allocUnsafe(1 << 20);
 
   constructor(readonly path: string, private readonly onLines: (lines: string[]) => void, startOffset = 0) {
     this.offset = startOffset;
@@ -35,11 +42,12 @@ export class FileTail {
     const size = fstatSync(this.fd).size;
     if (size <= this.offset) return;
     let text = this.partial;
+    const buf = readBuffer();
     while (this.offset < size) {
-      const n = readSync(this.fd, this.buf, 0, Math.min(this.buf.length, size - this.offset), this.offset);
+      const n = readSync(this.fd, buf, 0, Math.min(buf.length, size - this.offset), this.offset);
       if (n <= 0) break;
       this.offset += n;
-      text += this.buf.toString('utf8', 0, n);
+      text += buf.toString('utf8', 0, n);
     }
     const cut = text.lastIndexOf('\n');
     if (cut < 0) {

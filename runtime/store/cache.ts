@@ -71,6 +71,7 @@ export class StepCache {
   private offset = 0;
   private partial = '';
   private fd: number | undefined;
+  private readFd: number | undefined;
 
   constructor(ws: Workspace) {
     this.root = storePaths(ws).cache;
@@ -81,27 +82,29 @@ export class StepCache {
     return join(this.root, key.slice(0, 2), key);
   }
 
-  /** Reads what other writers appended since the last read. */
+  /**
+   * Reads what other writers appended since the last read. The index stays open for reading once it
+   * exists (it is only ever appended to), so a miss costs one fstat when nothing was appended: a run of
+   * a thousand new steps misses a thousand times.
+   */
   private refresh(): void {
-    let fd: number;
-    try {
-      fd = openSync(this.index, 'r');
-    } catch {
-      return;
+    if (this.readFd === undefined) {
+      try {
+        this.readFd = openSync(this.index, 'r');
+      } catch {
+        return;
+      }
     }
-    try {
-      const size = fstatSync(fd).size;
-      if (size <= this.offset) return;
-      const buf = Buffer.allocUnsafe(size - this.offset);
-      const n = readSync(fd, buf, 0, buf.length, this.offset);
-      this.offset += n;
-      const text = this.partial + buf.toString('utf8', 0, n);
-      const cut = text.lastIndexOf('\n');
-      this.partial = text.slice(cut + 1);
-      for (const m of parseJsonl<CacheManifest>(text.slice(0, cut + 1)).values) if (m?.key) this.entries.set(m.key, m);
-    } finally {
-      closeSync(fd);
-    }
+    const fd = this.readFd;
+    const size = fstatSync(fd).size;
+    if (size <= this.offset) return;
+    const buf = Buffer.allocUnsafe(size - this.offset);
+    const n = readSync(fd, buf, 0, buf.length, this.offset);
+    this.offset += n;
+    const text = this.partial + buf.toString('utf8', 0, n);
+    const cut = text.lastIndexOf('\n');
+    this.partial = text.slice(cut + 1);
+    for (const m of parseJsonl<CacheManifest>(text.slice(0, cut + 1)).values) if (m?.key) this.entries.set(m.key, m);
   }
 
   lookup(key: string): CacheEntry | undefined {
@@ -150,7 +153,9 @@ export class StepCache {
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
+    if (this.readFd !== undefined) closeSync(this.readFd);
     this.fd = undefined;
+    this.readFd = undefined;
   }
 }
 

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export interface GitInfo {
   commit: string;
@@ -13,6 +15,9 @@ function git(dir: string, args: string[]): Promise<string | undefined> {
 
 /** The commit checked out in `dir` and whether tracked files differ from it; undefined outside git. */
 export async function gitInfo(dir: string): Promise<GitInfo | undefined> {
+  // Outside a repository there is nothing to ask: starting git twice from a large process costs more
+  // than a cached rerun of a small pipeline.
+  if (!insideGit(dir)) return undefined;
   const [head, status] = await Promise.all([
     git(dir, ['rev-parse', 'HEAD']),
     // Untracked files are not "dirty": the store itself and generated data are usually untracked.
@@ -20,4 +25,13 @@ export async function gitInfo(dir: string): Promise<GitInfo | undefined> {
   ]);
   if (!head) return undefined;
   return { commit: head.trim(), dirty: (status ?? '').trim().length > 0 };
+}
+
+/** Whether git could find a repository from `dir`: a `.git` here or above, or one named by GIT_DIR. */
+function insideGit(dir: string): boolean {
+  if (process.env.GIT_DIR) return true;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
+  }
 }

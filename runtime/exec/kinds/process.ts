@@ -19,8 +19,7 @@ const INHERITED_STEP_VARS = /^MLPIPE_(INPUT|OUTPUT|PARAM)_|^MLPIPE_(INPUTS|OUTPU
  */
 export function stepEnv(ctx: StepContext, spool: SpoolFiles): Record<string, string> {
   const node = ctx.exec.node;
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !INHERITED_STEP_VARS.test(k)) env[k] = v;
+  const env: Record<string, string> = { ...ctx.inheritedEnv };
   const params = node.kind === 'step' ? node.params : {};
   const inputs: Record<string, string> = {};
   for (const i of ctx.inputs) if (i.path) inputs[i.name] = i.path;
@@ -38,12 +37,23 @@ export function stepEnv(ctx: StepContext, spool: SpoolFiles): Record<string, str
     MLPIPE_OUTPUT_DIR: ctx.outDir,
     MLPIPE_SINK: spool.sink,
     PYTHONUNBUFFERED: '1',
-    PYTHONPATH: [join(sdkDir(), 'python'), process.env.PYTHONPATH].filter(Boolean).join(':'),
+    PYTHONPATH: [join(sdkDir(), 'python'), ctx.inheritedEnv.PYTHONPATH].filter(Boolean).join(':'),
   });
   for (const [k, v] of Object.entries(params)) env[`MLPIPE_PARAM_${envName(k)}`] = String(v);
   for (const [k, v] of Object.entries(inputs)) env[`MLPIPE_INPUT_${envName(k)}`] = v;
   for (const [k, v] of Object.entries(outputs)) env[`MLPIPE_OUTPUT_${envName(k)}`] = v;
   if (node.kind === 'step') Object.assign(env, mapProp(node, 'env', ctx.params));
+  return env;
+}
+
+/**
+ * The runtime's environment less the step-specific variables of an enclosing step: what every step of a
+ * run starts from. Taken once per run: reading process.env goes through the C++ environment for every
+ * variable, which cost more per step than starting a short step's process.
+ */
+export function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !INHERITED_STEP_VARS.test(k)) env[k] = v;
   return env;
 }
 

@@ -91,6 +91,20 @@ describe('caching', () => {
     expect(from.of('step_started').every((e) => e.why === 'forced')).toBe(true);
   });
 
+  test('a node the plan finds cached is taken from the entry of its current key, not an older one', async () => {
+    // Runs now take the plan's cache hits as decided: with b back to 1, `second` must come from the run
+    // that produced b=1, and the result read downstream must be that entry's file.
+    const r1 = await run(t, 'p.mlpipe', { params: { b: '7' } });
+    const r2 = await run(t, 'p.mlpipe', { params: { b: '8' } });
+    expect(r2.ran).toEqual(['second']);
+    const r3 = await run(t, 'p.mlpipe', { params: { b: '7' } });
+    expect(r3.ran).toEqual([]);
+    const cached = r3.of('step_cached').find((e) => e.step === 'second')!;
+    expect(cached.producedBy).toBe(r1.runId);
+    expect(cached.key).toBe(r3.of('run_started')[0].nodes.find((n) => n.step === 'second')!.key);
+    expect(readFileSync(r3.results.get('second')!.output('out'), 'utf8')).toMatch(/^b=7\n/);
+  });
+
   test('a deleted cache entry is noticed and rebuilt', async () => {
     const r1 = await run(t, 'p.mlpipe');
     const entry = r1.results.get('other')!;

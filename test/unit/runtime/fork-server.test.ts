@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { ForkServer, launchScript, type ForkServerKind } from '../../../runtime/exec/fork-server.js';
+
+// The fork server in both its forms (Perl where it is installed, dash with util-linux's setsid): the same
+// answers for the same launches. Real processes; every wait is for the server's own report.
+
+const TRAP = `trap 's=$?; echo $s > "$MLPIPE_STATUS_FILE"; echo "exit $MLPIPE_FORK_ID $s" >&3 2>/dev/null; exit $s' EXIT\n`;
+const hasPerl = spawnSync('/usr/bin/perl', ['-MPOSIX', '-e', '1'], { stdio: 'ignore' }).status === 0;
+const hasSetsid = spawnSync('setsid', ['--version'], { stdio: 'ignore' }).status === 0;
+const kinds = ([['perl', hasPerl], ['sh', hasSetsid]] as [ForkServerKind, boolean][]).filter(([, ok]) => ok).map(([k]) => k);
+
+const dir = mkdtempSync(join(tmpdir(), 'mlpipe-fork-server-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.runIf(process.platform === 'linux' && kinds.length)('fork server', () => {
+  let n = 0;
+  const start = (server: ForkServer, command: string, token = 'tok', set: Record<string, string> = {}) => {
+    const base = join(dir, `s${n++}`);
+    const script = launchScript({
+      cwd: dir, set: { MLPIPE_STATUS_FILE: `${base}.status`, ...set }, unset: [], trap: TRAP, command: { shell: command }, closeFd3: true,
+    });
+    return { base, ...server.launch(script, `${base}.out`, `${base}.err`, token) };
+  };
+
+  test.each(kinds)('%s: exit codes, output files, token, own session, paths with quotes', async (kind) => {
+    const server = new ForkServer(kind);
+    try {
+      // The step's shell reports its own session: it leads one (and so its own process group).
+      const ok = start(server, 'echo "out $MLPIPE_STEP_TOKEN"; echo "session $(cut -d" " -f6 /proc/$$/stat) pid $$"; echo err >&2; exit 0', "it's a token");
+      const pid = await ok.pid;
+      expect(await ok.exited).toEqual({ status: 0 });
+      await ok.reaped;
+      expect(readFileSync(`${ok.base}.out`, 'utf8')).toBe(`out it's a token\nsession ${pid} pid ${pid}\n`);
+      expect(readFileSync(`${ok.base}.err`, 'utf8')).toBe('err\n');
+
+      const failed = start(server, 'exit 3', 'tok', { WEIRD: `a'b"c $x\\` });
+      expect(await failed.exited).toEqual({ status: 3 });
+      const env = start(server, 'printf %s "$WEIRD"', 'tok', { WEIRD: `a'b"c $x\\` });
+      await env.exited;
+      expect(readFileSync(`${env.base}.out`, 'utf8')).toBe(`a'b"c $x\\`);
+    } finally {
+      server.dispose();
+    }
+  });
+
+  test.each(kinds)('%s: a step that ends without its trap (exec, a signal) is reported when its pid is gone', async (kind) => {
+    const server = new ForkServer(kind);
+    try {
+      const execd = start(server, 'exec sh -c "exit 5"');
+      await execd.pid;
+      // No trap runs after exec: the runtime polls for the pid, then the server reaps it and reports.
+      const poll = setInterval(() => server.poll(), 10);
+      try {
+        expect(await execd.exited).toEqual({ status: 5 });
+        const killed = start(server, 'kill -9 $$');
+        expect(await killed.exited).toEqual({ status: 128 + 9 });
+        expect(existsSync(`${killed.base}.status`)).toBe(false);
+      } finally {
+        clearInterval(poll);
+      }
+    } finally {
+      server.dispose();
+    }
+  });
+
+  test.runIf(hasPerl && hasSetsid)('a Perl that cannot start the server hands its launches to the shell server', async () => {
+    // PERL5OPT makes Perl load a module that does not exist: it exits before saying ready.
+    const saved = process.env.PERL5OPT;
+    process.env.PERL5OPT = '-MMlpipe::No::Such::Module';
+    const server = new ForkServer('perl');
+    try {
+      const first = start(server, 'echo "session $(cut -d" " -f6 /proc/$$/stat) pid $$"; exit 4');
+      const second = start(server, 'exit 6');
+      const pid = await first.pid;
+      expect(await first.exited).toEqual({ status: 4 });
+      expect(await second.exited).toEqual({ status: 6 });
+      expect(readFileSync(`${first.base}.out`, 'utf8')).toBe(`session ${pid} pid ${pid}\n`);
+    } finally {
+      server.dispose();
+      if (saved === undefined) delete process.env.PERL5OPT;
+      else process.env.PERL5OPT = saved;
+    }
+  });
+});
