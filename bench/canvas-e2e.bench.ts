@@ -3,7 +3,8 @@
 // canvas (intent → host → language server edits → WorkspaceEdit → reparse → model → redraw). The
 // webview measures both itself (performance.now() from its own start; `painted()` in the store).
 // Also the same first paint in plain Chromium without VS Code, for scale. Run: npm run bench -- canvas-e2e
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { canvasFrame, toHaveCount } from '../test/e2e/canvas-page.js';
@@ -14,6 +15,24 @@ import { startPreview } from '../test/webviews/browser/preview-server.js';
 import { pipelineWithNodes } from './canvas-fixture.js';
 import { median, report } from './stats.js';
 
+// The host and language server append their steps here (language-server/lsp/trace.ts).
+const traceFile = join(tmpdir(), `mlpipe-canvas-trace-${process.pid}.log`);
+writeFileSync(traceFile, '');
+process.env.MLPIPE_TRACE = traceFile;
+let traceRead = 0;
+/** The host's and server's steps since the last call, in ms after `origin` (an epoch time). */
+const stepsSince = (origin: number): Record<string, number> => {
+  const text = readFileSync(traceFile, 'utf8');
+  const lines = text.slice(traceRead).split('\n').filter(Boolean);
+  traceRead = text.length;
+  return Object.fromEntries(lines.map((l) => {
+    const space = l.indexOf(' ');
+    return [l.slice(space + 1).replace(/ v\d+$/, ''), Math.round(Number(l.slice(0, space)) - origin)];
+  }));
+};
+// `--only first-paint` or `--only gesture` runs one of the two.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 const workbench = await openWorkbench({ name: 'bench-canvas', settings: { 'workbench.secondarySideBar.defaultVisibility': 'hidden' } });
 const { page } = workbench;
 const canvas = canvasFrame(page);
@@ -22,73 +41,86 @@ try {
   writeFileSync(join(workbench.workspace, 'big500.mlpipe'), pipelineWithNodes(500));
   writeFileSync(join(workbench.workspace, 'big200.mlpipe'), pipelineWithNodes(200));
 
-  // ---- first paint, 500 nodes ----
-  await quickOpen(page, 'big500.mlpipe');
-  await expect(statusBarItem(page, /MLPipe: /)).toBeVisible(60_000);
-  const opened = Date.now();
-  await runCommand(page, 'MLPipe: Open Canvas to the Side');
-  const painted = canvas.locator('body[data-first-paint-ms]');
-  await expect(painted).toBeVisible(60_000);
-  const wall = Date.now() - opened;
-  const firstPaint = Number(await painted.getAttribute('data-first-paint-ms'));
-  const nodes = await canvas.locator('.react-flow__node').count();
-  const firstPaintPhases = await canvas.locator('body').evaluate((b) => {
-    const at = (m: string) => Math.round(performance.getEntriesByName(`mlpipe:${m}`).at(-1)?.startTime ?? NaN);
-    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-    return { domContentLoaded: Math.round(nav?.domContentLoadedEventEnd ?? NaN), document: at('document'), layoutStart: at('layout-start'), layoutEnd: at('layout-end'), painted: Number(b.dataset.firstPaintMs) };
-  });
-  const graph500 = await canvasGraphOf(pipelineWithNodes(500));
-  const preview = await startPreview(graph500);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-  const alone: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const p = await browser.newPage({ viewport: { width: 700, height: 800 } });
-    await p.goto(preview.url);
-    await p.waitForFunction(() => document.body.dataset.firstPaintMs !== undefined, null, { timeout: 60_000 });
-    alone.push(Number(await p.evaluate(() => document.body.dataset.firstPaintMs)));
-    await p.close();
+  if (only !== 'gesture') {
+    // ---- first paint, 500 nodes ----
+    await quickOpen(page, 'big500.mlpipe');
+    await expect(statusBarItem(page, /MLPipe: /)).toBeVisible(60_000);
+    stepsSince(0);
+    const opened = Date.now();
+    await runCommand(page, 'MLPipe: Open Canvas to the Side');
+    const painted = canvas.locator('body[data-first-paint-ms]');
+    await expect(painted).toBeVisible(60_000);
+    const wall = Date.now() - opened;
+    const firstPaint = Number(await painted.getAttribute('data-first-paint-ms'));
+    const nodes = await canvas.locator('.react-flow__node').count();
+    const firstPaintPhases = await canvas.locator('body').evaluate((b) => {
+      const at = (m: string) => Math.round(performance.getEntriesByName(`mlpipe:${m}`).at(-1)?.startTime ?? NaN);
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return { domContentLoaded: Math.round(nav?.domContentLoadedEventEnd ?? NaN), script: at('script'), ready: at('ready'), document: at('document'), layoutStart: at('layout-start'), layoutEnd: at('layout-end'), painted: Number(b.dataset.firstPaintMs) };
+    });
+    // The host's and server's steps on the webview's clock (negative: before the webview started).
+    const firstPaintSteps = stepsSince(await canvas.locator('body').evaluate(() => performance.timeOrigin));
+    const graph500 = await canvasGraphOf(pipelineWithNodes(500));
+    const preview = await startPreview(graph500);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const alone: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await browser.newPage({ viewport: { width: 700, height: 800 } });
+      await p.goto(preview.url);
+      await p.waitForFunction(() => document.body.dataset.firstPaintMs !== undefined, null, { timeout: 60_000 });
+      alone.push(Number(await p.evaluate(() => document.body.dataset.firstPaintMs)));
+      await p.close();
+    }
+    await browser.close();
+    await preview.close();
+    report({
+      bench: 'canvas-e2e', metric: 'first paint with layout, 500-node pipeline, canvas webview in code-server', unit: 'ms', value: firstPaint,
+      drawnNodes: nodes, openCommandToPaintMs: wall, phases: firstPaintPhases, hostAndServer: firstPaintSteps, target: '< 1500 ms',
+      reference: { what: 'the same webview and graph in plain Chromium, no VS Code (median of 3)', value: median(alone) },
+    });
   }
-  await browser.close();
-  await preview.close();
-  report({
-    bench: 'canvas-e2e', metric: 'first paint with layout, 500-node pipeline, canvas webview in code-server', unit: 'ms', value: firstPaint,
-    drawnNodes: nodes, openCommandToPaintMs: wall, phases: firstPaintPhases, target: '< 1500 ms',
-    reference: { what: 'the same webview and graph in plain Chromium, no VS Code (median of 3)', value: median(alone) },
-  });
 
-  // ---- gesture → redraw, 200 nodes ----
-  await runCommand(page, 'View: Close All Editors');
-  await quickOpen(page, 'big200.mlpipe');
-  await expect(statusBarItem(page, /MLPipe: /)).toBeVisible(60_000);
-  await runCommand(page, 'MLPipe: Open Canvas to the Side');
-  await expect(canvas.locator('body[data-first-paint-ms]')).toBeVisible(60_000);
-  let count = await canvas.locator('[data-node-id]').count();
-  const times: number[] = [];
-  const phases: { positions: number; document: number }[] = [];
-  for (let i = 0; i < 12; i++) {
-    const before = await canvas.locator('body').getAttribute('data-last-gesture-ms');
-    await canvas.getByTestId('palette-source').click();
-    await toHaveCount(canvas.locator('[data-node-id]'), ++count, 30_000);
-    // painted() stamps the time after the browser has drawn the new node.
-    await canvas.locator('body').evaluate((b, prev) => new Promise<void>((resolve) => {
-      const check = () => (b.dataset.lastGestureMs !== undefined && b.dataset.lastGestureMs !== prev ? resolve() : requestAnimationFrame(check));
-      check();
-    }), before);
-    const ms = Number(await canvas.locator('body').getAttribute('data-last-gesture-ms'));
-    if (i >= 2) times.push(ms); // the first two warm the path up
-    // Where the time went: host → server edits (the host answers with the new node's position),
-    // then the edit, reparse and model push, then the redraw.
-    phases.push(await canvas.locator('body').evaluate(() => {
-      const at = (m: string) => performance.getEntriesByName(`mlpipe:${m}`).at(-1)?.startTime ?? NaN;
-      const sent = at('gesture-sent');
-      return { positions: at('positions') - sent, document: at('document') - sent };
-    }));
+  if (only !== 'first-paint') {
+    // ---- gesture → redraw, 200 nodes ----
+    await runCommand(page, 'View: Close All Editors');
+    await quickOpen(page, 'big200.mlpipe');
+    await expect(statusBarItem(page, /MLPipe: /)).toBeVisible(60_000);
+    await runCommand(page, 'MLPipe: Open Canvas to the Side');
+    await expect(canvas.locator('body[data-first-paint-ms]')).toBeVisible(60_000);
+    let count = await canvas.locator('[data-node-id]').count();
+    const times: number[] = [];
+    const phases: { positions: number; document: number }[] = [];
+    const steps: Record<string, number>[] = [];
+    for (let i = 0; i < 12; i++) {
+      const before = await canvas.locator('body').getAttribute('data-last-gesture-ms');
+      await canvas.getByTestId('palette-source').click();
+      await toHaveCount(canvas.locator('[data-node-id]'), ++count, 30_000);
+      // painted() stamps the time after the browser has drawn the new node.
+      await canvas.locator('body').evaluate((b, prev) => new Promise<void>((resolve) => {
+        const check = () => (b.dataset.lastGestureMs !== undefined && b.dataset.lastGestureMs !== prev ? resolve() : requestAnimationFrame(check));
+        check();
+      }), before);
+      const ms = Number(await canvas.locator('body').getAttribute('data-last-gesture-ms'));
+      if (i >= 2) times.push(ms); // the first two warm the path up
+      // Where the time went: host → server edits (the host answers with the new node's position),
+      // then the edit, reparse and model push, then the redraw.
+      const marks = await canvas.locator('body').evaluate(() => {
+        const at = (m: string) => performance.getEntriesByName(`mlpipe:${m}`).at(-1)?.startTime ?? NaN;
+        const sent = at('gesture-sent');
+        return { positions: at('positions') - sent, document: at('document') - sent, sentEpoch: performance.timeOrigin + sent };
+      });
+      phases.push({ positions: marks.positions, document: marks.document });
+      if (i >= 2) steps.push({ ...stepsSince(marks.sentEpoch), 'webview: document received': Math.round(marks.document), 'webview: drawn': ms });
+      else stepsSince(marks.sentEpoch);
+    }
+    report({
+      bench: 'canvas-e2e', metric: 'gesture to redrawn canvas, 200-node pipeline, median of 10 (palette click → new node drawn)', unit: 'ms',
+      value: median(times), min: Math.min(...times), max: Math.max(...times), target: '< 100 ms',
+      medianPhases: { toPositions: median(phases.slice(2).map((p) => p.positions)), toDocument: median(phases.slice(2).map((p) => p.document)) },
+      // Every step of the round trip, ms after the webview sent the intent (median per step).
+      medianSteps: Object.fromEntries(Object.keys(steps[0]).map((k) => [k, median(steps.map((s) => s[k]).filter((v) => v !== undefined))])),
+    });
   }
-  report({
-    bench: 'canvas-e2e', metric: 'gesture to redrawn canvas, 200-node pipeline, median of 10 (palette click → new node drawn)', unit: 'ms',
-    value: median(times), min: Math.min(...times), max: Math.max(...times), target: '< 100 ms',
-    medianPhases: { toPositions: median(phases.slice(2).map((p) => p.positions)), toDocument: median(phases.slice(2).map((p) => p.document)) },
-  });
 } catch (e) {
   failed = true;
   throw e;

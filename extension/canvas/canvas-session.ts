@@ -9,6 +9,7 @@ import type { LayoutStore } from './layout-store.js';
 import type { PipelineModelFeed } from './model-feed.js';
 import type { RunStatusBoard } from './run-status-board.js';
 import { webviewHtml, webviewOptions } from './webview-html.js';
+import { trace, tracing } from '../../language-server/lsp/trace.js';
 
 export interface SessionDeps {
   document: vscode.TextDocument;
@@ -50,6 +51,7 @@ export class CanvasSession implements vscode.Disposable {
   start(): void {
     const { panel, extensionUri, feed, layout, runs } = this.deps;
     const uri = this.document.uri;
+    trace('host: canvas opened');
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'canvas', `Canvas: ${uri.path.split('/').pop()}`);
     this.disposables.push(
@@ -61,6 +63,9 @@ export class CanvasSession implements vscode.Disposable {
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onTextSelection(e)),
     );
+    if (tracing) {
+      this.disposables.push(vscode.workspace.onDidChangeTextDocument((e) => e.document === this.document && trace(`host: text changed v${e.document.version}`)));
+    }
     feed.model(uri).then((r) => this.onModel(r), (e: unknown) => this.deps.log.warn(`canvas: no model for ${uri.toString()}: ${String(e)}`));
   }
 
@@ -81,7 +86,9 @@ export class CanvasSession implements vscode.Disposable {
     const message: CanvasToHost = raw;
     switch (message.type) {
       case 'ready': return this.onReady();
-      case 'intent': return void this.gesture([message.intent], message.at);
+      case 'intent':
+        trace('host: intent received');
+        return void this.gesture([message.intent], message.at);
       case 'delete': return void this.delete(message.nodes, message.edges);
       case 'reveal': return void this.reveal(message.id, message.openText);
       case 'moved': return this.deps.layout.move(message.positions);
@@ -98,6 +105,7 @@ export class CanvasSession implements vscode.Disposable {
 
   /** The handshake: the webview listens now (it also says so again after being hidden and shown). */
   private onReady(): void {
+    trace('host: webview ready');
     this.webviewReady = true;
     this.post({
       type: 'init',
@@ -115,6 +123,7 @@ export class CanvasSession implements vscode.Disposable {
   }
 
   private onModel(result: PipelineModelResult): void {
+    trace(`host: model received v${result.version}`);
     // Ranges of an older version would read the wrong text; the newer model is on its way.
     if (result.version !== this.document.version) return;
     this.latest = result;
@@ -135,6 +144,7 @@ export class CanvasSession implements vscode.Disposable {
     const r = this.latest!;
     const syntaxError = r.hasSyntaxErrors ? firstSyntaxError(r.diagnostics) ?? { message: 'syntax error', line: 0 } : undefined;
     this.post({ type: 'document', version: r.version, graph: this.lastGood, ...(syntaxError ? { syntaxError } : {}) });
+    trace('host: document posted');
   }
 
   private nextModel(): Promise<void> {
@@ -164,6 +174,7 @@ export class CanvasSession implements vscode.Disposable {
       } catch (e) {
         return this.notice(`The language server could not apply that: ${String(e)}`);
       }
+      trace('host: edits received');
       if (result.stale || this.document.version !== version) {
         await this.nextModel();
         continue;
@@ -176,7 +187,10 @@ export class CanvasSession implements vscode.Disposable {
       const edit = new vscode.WorkspaceEdit();
       edit.set(this.document.uri, result.edits.map((e) => new vscode.TextEdit(
         new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText)));
-      if (!(await vscode.workspace.applyEdit(edit))) this.notice('VS Code did not apply the edit (is the file read-only?).');
+      trace('host: applying edit');
+      const applied = await vscode.workspace.applyEdit(edit);
+      trace('host: edit applied');
+      if (!applied) this.notice('VS Code did not apply the edit (is the file read-only?).');
       return;
     }
     this.notice('The text kept changing while the canvas edited it; try again.');

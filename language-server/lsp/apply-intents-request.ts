@@ -3,6 +3,7 @@ import type { LangiumServices, LangiumSharedServices } from 'langium/lsp';
 import type { Connection } from 'vscode-languageserver';
 import { editsForIntents, type ParseText } from '../edits/apply-intents.js';
 import type * as ast from '../generated/ast.js';
+import { trace } from './trace.js';
 import { ApplyIntentsRequest, type ApplyIntentsParams, type ApplyIntentsResult } from './protocol.js';
 
 /** Answers `mlpipe/applyIntents` from the document's current syntax tree. */
@@ -14,6 +15,7 @@ export function registerApplyIntents(connection: Connection, shared: LangiumShar
     return { root: r.value, syntaxErrors: r.lexerErrors.length + r.parserErrors.length };
   };
   connection.onRequest(ApplyIntentsRequest, async (params: ApplyIntentsParams, token): Promise<ApplyIntentsResult> => {
+    trace('server: applyIntents received');
     const uri = URI.parse(params.uri);
     const doc = await documents.getOrCreateDocument(uri);
     if (doc.state < DocumentState.Validated) await builder.waitUntil(DocumentState.Validated, uri, token);
@@ -21,6 +23,8 @@ export function registerApplyIntents(connection: Connection, shared: LangiumShar
     // Edits computed for another version would land on the wrong characters: the client asks again.
     if (version !== params.version) return { version, stale: true, edits: [] };
     const parsed = { root: doc.parseResult.value as ast.Document, syntaxErrors: doc.parseResult.lexerErrors.length + doc.parseResult.parserErrors.length };
-    return { version, ...editsForIntents(doc.textDocument, parsed, params.intents, parse) };
+    const result = { version, ...editsForIntents(doc.textDocument, parsed, params.intents, parse) };
+    trace('server: edits computed');
+    return result;
   });
 }

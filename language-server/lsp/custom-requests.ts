@@ -7,6 +7,7 @@ import {
   PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
   type PipelineModelParams, type PipelineModelResult,
 } from './protocol.js';
+import { trace, tracing } from './trace.js';
 
 export function pipelineModelOf(doc: LangiumDocument): PipelineModelResult {
   const diagnostics = doc.diagnostics ?? [];
@@ -41,7 +42,22 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
     if (n > 0) subscribers.set(p.uri, n);
     else subscribers.delete(p.uri);
   });
+  if (tracing) {
+    shared.workspace.TextDocuments.onDidChangeContent((e) => {
+      if (subscribers.has(e.document.uri)) trace(`server: didChange v${e.document.version}`);
+    });
+    for (const [state, step] of [[DocumentState.Parsed, 'parsed'], [DocumentState.Linked, 'linked']] as const) {
+      builder.onDocumentPhase(state, (doc) => {
+        if (subscribers.has(doc.uri.toString())) trace(`server: ${step}`);
+      });
+    }
+  }
   builder.onDocumentPhase(DocumentState.Validated, (doc) => {
-    if (subscribers.has(doc.uri.toString())) void connection.sendNotification(PipelineModelChangedNotification, pipelineModelOf(doc));
+    if (!subscribers.has(doc.uri.toString())) return;
+    trace('server: validated');
+    const model = pipelineModelOf(doc);
+    trace('server: model built');
+    void connection.sendNotification(PipelineModelChangedNotification, model);
+    trace('server: model sent');
   });
 }

@@ -6,7 +6,7 @@ import { choicesFor, controlFor, displayValue, intentFor } from '../../webviews/
 import { parsePaletteDrop } from '../../webviews/canvas/components/palette-items.js';
 import { formatDuration } from '../../webviews/canvas/components/kind-style.js';
 import { portOfHandle } from '../../webviews/canvas/flow/flow-types.js';
-import { toFlowEdges, toFlowNodes } from '../../webviews/canvas/flow/to-flow.js';
+import { sameItems, toFlowEdges, toFlowNodes } from '../../webviews/canvas/flow/to-flow.js';
 import { BIG_GRAPH_NODES, layoutGraph, layoutOptionsFor } from '../../webviews/canvas/layout/elk-layout.js';
 import { initialViewport } from '../../webviews/canvas/layout/initial-view.js';
 import { warmUpLayout } from '../../webviews/canvas/layout/warm-up.js';
@@ -64,6 +64,31 @@ describe('React Flow conversion', () => {
     expect(second[0]).toBe(first[0]);
     expect(second[1]).not.toBe(first[1]);
     expect(toFlowNodes({ ...input, selected: new Set(['a']) }, prev)[0].selected).toBe(true);
+  });
+
+  test('unchanged edges keep their object; an edge whose references or label changed gets a new one', () => {
+    const first = toFlowEdges(churn);
+    const prev = new Map(first.map((e) => [e.id, e]));
+    // A graph as the next message brings it: equal content, new objects.
+    const again = toFlowEdges(structuredClone(churn), prev);
+    expect(sameItems(again, first)).toBe(true);
+    const changed = structuredClone(churn);
+    const fromTrain = changed.edges.find((e) => e.from === 'train' && e.to === 'evaluate')!;
+    fromTrain.role = 'reference';
+    const next = toFlowEdges(changed, prev);
+    const old = first.find((e) => e.source === 'train' && e.target === 'evaluate')!;
+    const now = next.find((e) => e.source === 'train' && e.target === 'evaluate')!;
+    expect(now).not.toBe(old);
+    expect(now.id).not.toBe(old.id);
+    // Everything else is the same object as before.
+    expect(next.filter((e) => e !== now).every((e) => first.includes(e))).toBe(true);
+    // Same references under the same id but another label: a new object.
+    const relabelled = new Map(prev);
+    relabelled.set(old.id, { ...old, label: 'stale' });
+    expect(toFlowEdges(structuredClone(churn), relabelled).find((e) => e.id === old.id)).not.toBe(relabelled.get(old.id));
+    expect(sameItems([1, 2], [1, 2])).toBe(true);
+    expect(sameItems([1, 2], [1])).toBe(false);
+    expect(sameItems([{}], [{}])).toBe(false);
   });
 
   test('edges attach to the output they read; several feature refs are one labelled line', () => {

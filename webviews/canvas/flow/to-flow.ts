@@ -47,8 +47,12 @@ export function toFlowNodes(input: FlowInputs, previous: ReadonlyMap<string, Pip
   return out;
 }
 
-/** Edges grouped by what is drawn: one line per source handle, target and role. */
-export function toFlowEdges(graph: CanvasGraph): PipelineFlowEdge[] {
+/**
+ * Edges grouped by what is drawn: one line per source handle, target and role. An edge equal to one
+ * in `previous` (same id, label and references) keeps that object, so after a gesture React Flow
+ * redraws only the edges that changed, not all of them.
+ */
+export function toFlowEdges(graph: CanvasGraph, previous: ReadonlyMap<string, PipelineFlowEdge> = new Map()): PipelineFlowEdge[] {
   const outputs = new Map(graph.nodes.map((n) => [n.id, n.outputs]));
   const groups = new Map<string, PipelineFlowEdge>();
   for (const e of graph.edges) {
@@ -63,11 +67,23 @@ export function toFlowEdges(graph: CanvasGraph): PipelineFlowEdge[] {
     }
     groups.set(id, { id, source: e.from, sourceHandle: handle, target: e.to, targetHandle: IN_HANDLE, data: { refs: [e] } });
   }
+  const out: PipelineFlowEdge[] = [];
   for (const g of groups.values()) {
     const label = edgeLabel(g.data!.refs);
     if (label) g.label = label;
+    const prev = previous.get(g.id);
+    out.push(prev && prev.label === g.label && sameRefs(prev.data!.refs, g.data!.refs) ? prev : g);
   }
-  return [...groups.values()];
+  return out;
+}
+
+function sameRefs(a: readonly CanvasEdge[], b: readonly CanvasEdge[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.id === b[i].id && r.fromPort === b[i].fromPort);
+}
+
+/** Whether two lists hold the same objects in the same order (then React Flow need not hear of it). */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Plain `inputs` need no label; other roles say what the reference is for. */

@@ -5,8 +5,10 @@ import { NODE_WIDTH, nodeHeight } from './node-size.js';
 /**
  * Left-to-right layered layout (ELK "layered", the Sugiyama method). The bundled build runs in this
  * thread: a Worker would need a blob: worker-src in the webview's CSP (bench/canvas.bench.ts times it).
+ * Created on the first layout, not when the bundle loads: starting ELK's compiled Java costs a few
+ * hundred milliseconds, which would otherwise delay the webview's `ready` and so the graph.
  */
-const elk = new ELK();
+let elk: InstanceType<typeof ELK> | undefined;
 
 const OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
@@ -48,6 +50,7 @@ export async function layoutGraph(graph: Pick<CanvasGraph, 'nodes' | 'edges'>): 
       .filter((e) => ids.has(e.from) && ids.has(e.to) && e.from !== e.to)
       .map((e) => ({ id: e.id, sources: [e.from], targets: [e.to] })),
   };
+  elk ??= new ELK();
   const laid = await elk.layout(root);
   const positions: Positions = {};
   for (const c of laid.children ?? []) positions[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
