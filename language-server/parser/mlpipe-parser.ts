@@ -1,5 +1,5 @@
-import type { IToken } from 'chevrotain';
-import { CstNodeBuilder, DatatypeSymbol, LangiumParser, type AstNode, type LangiumCoreServices, type CstNode, type LexerResult, type ParseResult, type ParserOptions, type ValueConverter } from 'langium';
+import type { IToken, TokenType } from 'chevrotain';
+import { CstNodeBuilder, DatatypeSymbol, GrammarAST, LangiumParser, type AstNode, type LangiumCoreServices, type CstNode, type LexerResult, type ParseResult, type ParserOptions, type ValueConverter } from 'langium';
 import { linkContainers } from './link-containers.js';
 import { MandatoryDefaults } from './mandatory-defaults.js';
 import { defineRules } from './parser-builder.js';
@@ -25,6 +25,16 @@ interface LangiumParserInternals {
   doParse(rule: NonNullable<ReturnType<LangiumParser['getRule']>>): AstNode;
   construct(): unknown;
   extractHiddenTokens(token: IToken): IToken[];
+  isValidToken(token: IToken): boolean;
+  getAssignment(feature: GrammarAST.AbstractElement): { assignment?: GrammarAST.Assignment; crossRef?: 'single' | 'multi' };
+  assign(operator: string, feature: string, value: unknown, cstNode: CstNode, crossRef: 'single' | 'multi' | undefined): void;
+}
+
+/** What `consume` needs to know about a grammar element, worked out on its first token. */
+interface ConsumeInfo {
+  assignment: GrammarAST.Assignment | undefined;
+  crossRef: 'single' | 'multi' | undefined;
+  keyword: boolean;
 }
 
 /** Handed out for "no comments before this token"; never written to (MLPipeCstNodeBuilder ignores it). */
@@ -46,6 +56,36 @@ export class MLPipeParser extends LangiumParser {
     const defaults = new MandatoryDefaults(services.shared.AstReflection);
     internals.construct = () => this.constructNode(internals, defaults);
     internals.extractHiddenTokens = (token) => extractHiddenTokens(internals, token);
+  }
+
+  private readonly consumeInfo = new Map<GrammarAST.AbstractElement, ConsumeInfo>();
+
+  /**
+   * `LangiumParser.consume`, with what it asks about the grammar element per token (its assignment,
+   * looked up twice in a map and destructured, and whether it is a keyword, a reflection check)
+   * answered once per element. Runs for every token of the file.
+   */
+  override consume(idx: number, tokenType: TokenType, feature: GrammarAST.AbstractElement): void {
+    const internals = this as unknown as LangiumParserInternals;
+    const token = this.wrapper.wrapConsume(idx, tokenType);
+    if (this.isRecording() || !internals.isValidToken(token)) return;
+    internals.nodeBuilder.addHiddenNodes(internals.extractHiddenTokens(token));
+    const leafNode = internals.nodeBuilder.buildLeafNode(token, feature);
+    let info = this.consumeInfo.get(feature);
+    if (!info) {
+      const { assignment, crossRef } = internals.getAssignment(feature);
+      info = { assignment, crossRef, keyword: GrammarAST.isKeyword(feature) };
+      this.consumeInfo.set(feature, info);
+    }
+    if (info.assignment) {
+      const value = info.keyword ? token.image : internals.converter.convert(token.image, leafNode);
+      internals.assign(info.assignment.operator, info.assignment.feature, value, leafNode, info.crossRef);
+      return;
+    }
+    const current = internals.stack[internals.stack.length - 1];
+    if (current.$type === DatatypeSymbol) {
+      current.value += info.keyword ? token.image : String(internals.converter.convert(token.image, leafNode));
+    }
   }
 
   /**
