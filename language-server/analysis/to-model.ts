@@ -3,7 +3,7 @@ import type {
   EdgeRole, ExpectationKind, ExpectationModel, GateModel, ModelProperty, ModelValue, NodeRef, ParamModel, ParamType, PipelineEdge,
   PipelineModel, PipelineNode, Resources, Scalar, SourceNode, TargetModel,
 } from '../model/pipeline-model.js';
-import { allTargets, blockKind, findProp, isBlock, nameRange, rangeOf, type Block } from './blocks.js';
+import { allTargets, blockKind, isBlock, nameRange, rangeOf, type Block } from './blocks.js';
 import type { SymbolTable } from './symbols.js';
 import { parseDuration } from './units.js';
 import { namesOf, scalarOf, toModelValue, valueText } from './values.js';
@@ -55,11 +55,25 @@ class Converter {
   constructor(private readonly symbols: SymbolTable, private readonly params: Map<string, Scalar | null>) {}
 
   node(b: Block): PipelineNode {
+    // Each property's value converted once: the typed fields below look up a dozen keys per block,
+    // and converting again per lookup was most of the model's cost on large files.
+    const values: Array<ModelValue | undefined> = new Array(b.props.length);
+    const props: ModelProperty[] = [];
+    for (let i = 0; i < b.props.length; i++) {
+      const p = b.props[i];
+      const value = toModelValue(p.value);
+      values[i] = value;
+      if (value) props.push({ key: p.key, value, range: rangeOf(p) });
+    }
     const base = {
       id: b.name, name: b.name, description: b.description ? b.description : undefined,
-      range: rangeOf(b), nameRange: nameRange(b), props: this.props(b),
+      range: rangeOf(b), nameRange: nameRange(b), props,
     };
-    const get = (key: string) => toModelValue(findProp(b, key)?.value);
+    // The first property with this key, as findProp finds it (later duplicates are reported, not used).
+    const get = (key: string): ModelValue | undefined => {
+      for (let i = 0; i < b.props.length; i++) if (b.props[i].key === key) return values[i];
+      return undefined;
+    };
     const str = (key: string) => { const s = this.scalar(get(key)); return s === undefined ? undefined : String(s); };
     const num = (key: string) => { const s = this.scalar(get(key)); return typeof s === 'number' ? s : undefined; };
     const column = (key: string) => namesOf(get(key))[0];
@@ -132,13 +146,6 @@ class Converter {
     return {
       name: t.name, kind: t.kind, description: t.description ? t.description : undefined, options, range: rangeOf(t), nameRange: nameRange(t),
     };
-  }
-
-  private props(b: Block): ModelProperty[] {
-    return b.props.flatMap((p) => {
-      const value = toModelValue(p.value);
-      return value ? [{ key: p.key, value, range: rangeOf(p) }] : [];
-    });
   }
 
   /** A literal, or a param name resolved to the param's default. */

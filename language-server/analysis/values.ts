@@ -20,12 +20,23 @@ export function toModelValue(v: AstNode | undefined): ModelValue | undefined {
       if (ref.alias) r.alias = ref.alias;
       return r;
     }
-    case 'ListValue': return { type: 'list', items: (v as ast.ListValue).items.map(toModelValue).filter((x): x is ModelValue => !!x) };
-    case 'MapValue':
-      return {
-        type: 'map',
-        entries: (v as ast.MapValue).entries.flatMap((e) => { const value = toModelValue(e.value); return value ? [{ key: e.key, value }] : []; }),
-      };
+    // Loops rather than map/filter or flatMap: no intermediate array per item.
+    case 'ListValue': {
+      const items: ModelValue[] = [];
+      for (const item of (v as ast.ListValue).items) {
+        const value = toModelValue(item);
+        if (value) items.push(value);
+      }
+      return { type: 'list', items };
+    }
+    case 'MapValue': {
+      const entries: Array<{ key: string; value: ModelValue }> = [];
+      for (const e of (v as ast.MapValue).entries) {
+        const value = toModelValue(e.value);
+        if (value) entries.push({ key: e.key, value });
+      }
+      return { type: 'map', entries };
+    }
     case 'Comparison': {
       const c = v as ast.Comparison;
       const left = toModelValue(c.left);

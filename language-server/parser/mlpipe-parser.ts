@@ -1,6 +1,7 @@
-import type { IToken } from 'chevrotain';
-import { CstNodeBuilder, LangiumParser, type AstNode, type LangiumCoreServices, type LexerResult, type ParseResult, type ParserOptions } from 'langium';
+import type { IToken, TokenType } from 'chevrotain';
+import { CstNodeBuilder, DatatypeSymbol, GrammarAST, LangiumParser, type AstNode, type LangiumCoreServices, type CstNode, type LexerResult, type ParseResult, type ParserOptions, type ValueConverter } from 'langium';
 import { linkContainers } from './link-containers.js';
+import { MandatoryDefaults } from './mandatory-defaults.js';
 import { defineRules } from './parser-builder.js';
 
 /** Langium's parser with the rules defined by our allocation-free builder (parser-builder.ts). */
@@ -19,8 +20,25 @@ export function createMLPipeParser(services: LangiumCoreServices): LangiumParser
 interface LangiumParserInternals {
   nodeBuilder: CstNodeBuilder;
   lexerResult: LexerResult | undefined;
+  stack: Array<Record<string, unknown> & { $type: string | typeof DatatypeSymbol; value?: string; $cstNode?: CstNode }>;
+  converter: ValueConverter;
   doParse(rule: NonNullable<ReturnType<LangiumParser['getRule']>>): AstNode;
+  construct(): unknown;
+  extractHiddenTokens(token: IToken): IToken[];
+  isValidToken(token: IToken): boolean;
+  getAssignment(feature: GrammarAST.AbstractElement): { assignment?: GrammarAST.Assignment; crossRef?: 'single' | 'multi' };
+  assign(operator: string, feature: string, value: unknown, cstNode: CstNode, crossRef: 'single' | 'multi' | undefined): void;
 }
+
+/** What `consume` needs to know about a grammar element, worked out on its first token. */
+interface ConsumeInfo {
+  assignment: GrammarAST.Assignment | undefined;
+  crossRef: 'single' | 'multi' | undefined;
+  keyword: boolean;
+}
+
+/** Handed out for "no comments before this token"; never written to (MLPipeCstNodeBuilder ignores it). */
+const NO_TOKENS: IToken[] = [];
 
 /**
  * `LangiumParser.parse`, step for step, except that AST nodes are linked to their containers by
@@ -32,7 +50,55 @@ interface LangiumParserInternals {
 export class MLPipeParser extends LangiumParser {
   constructor(services: LangiumCoreServices) {
     super(services);
-    (this as unknown as LangiumParserInternals).nodeBuilder = new MLPipeCstNodeBuilder();
+    const internals = this as unknown as LangiumParserInternals;
+    internals.nodeBuilder = new MLPipeCstNodeBuilder();
+    // Private in Langium, so replaced per instance rather than overridden.
+    const defaults = new MandatoryDefaults(services.shared.AstReflection);
+    internals.construct = () => this.constructNode(internals, defaults);
+    internals.extractHiddenTokens = (token) => extractHiddenTokens(internals, token);
+  }
+
+  private readonly consumeInfo = new Map<GrammarAST.AbstractElement, ConsumeInfo>();
+
+  /**
+   * `LangiumParser.consume`, with what it asks about the grammar element per token (its assignment,
+   * looked up twice in a map and destructured, and whether it is a keyword, a reflection check)
+   * answered once per element. Runs for every token of the file.
+   */
+  override consume(idx: number, tokenType: TokenType, feature: GrammarAST.AbstractElement): void {
+    const internals = this as unknown as LangiumParserInternals;
+    const token = this.wrapper.wrapConsume(idx, tokenType);
+    if (this.isRecording() || !internals.isValidToken(token)) return;
+    internals.nodeBuilder.addHiddenNodes(internals.extractHiddenTokens(token));
+    const leafNode = internals.nodeBuilder.buildLeafNode(token, feature);
+    let info = this.consumeInfo.get(feature);
+    if (!info) {
+      const { assignment, crossRef } = internals.getAssignment(feature);
+      info = { assignment, crossRef, keyword: GrammarAST.isKeyword(feature) };
+      this.consumeInfo.set(feature, info);
+    }
+    if (info.assignment) {
+      const value = info.keyword ? token.image : internals.converter.convert(token.image, leafNode);
+      internals.assign(info.assignment.operator, info.assignment.feature, value, leafNode, info.crossRef);
+      return;
+    }
+    const current = internals.stack[internals.stack.length - 1];
+    if (current.$type === DatatypeSymbol) {
+      current.value += info.keyword ? token.image : String(internals.converter.convert(token.image, leafNode));
+    }
+  }
+
+  /**
+   * `LangiumParser.construct`: close the current node; data type rules give their converted text,
+   * other nodes get their defaults. Infix rules, the one other case, are refused by parser-builder.ts.
+   */
+  private constructNode(internals: LangiumParserInternals, defaults: MandatoryDefaults): unknown {
+    if (this.isRecording()) return undefined;
+    const obj = internals.stack.pop()!;
+    internals.nodeBuilder.construct(obj as Parameters<CstNodeBuilder['construct']>[0]);
+    if (obj.$type === DatatypeSymbol) return internals.converter.convert(obj.value!, obj.$cstNode!);
+    defaults.fill(obj as Record<string, unknown> & { $type: string });
+    return obj;
   }
 
   override parse<T extends AstNode = AstNode>(input: string, options: ParserOptions = {}): ParseResult<T> {
@@ -50,6 +116,20 @@ export class MLPipeParser extends LangiumParser {
     linkContainers(result);
     return { value: result as T, lexerErrors: lexerResult.errors, lexerReport: lexerResult.report, parserErrors: this.wrapper.errors };
   }
+}
+
+/**
+ * `LangiumParser.extractHiddenTokens`: the comments in front of `token`, taken off the lexer's list.
+ * Langium splices even when there are none, a new empty array for every token of a file that has a
+ * comment anywhere after it.
+ */
+function extractHiddenTokens(internals: LangiumParserInternals, token: IToken): IToken[] {
+  const hidden = internals.lexerResult!.hidden;
+  if (!hidden.length || hidden[0].startOffset > token.startOffset) return NO_TOKENS;
+  for (let i = 1; i < hidden.length; i++) {
+    if (hidden[i].startOffset > token.startOffset) return hidden.splice(0, i);
+  }
+  return hidden.splice(0, hidden.length);
 }
 
 /**
