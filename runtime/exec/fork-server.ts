@@ -36,9 +36,6 @@ done`;
  * the header's fields are unquoted as the shell would (only our own quoting, '...' and \', occurs), and
  * `wait` answers as dash's does (128+N for signal N, 127 for a pid that is not a child). It says `ready`
  * first: a Perl without its POSIX module exits before that, and the runtime falls back to the shell server.
- * The script may come in the line itself (`=` and its bytes in hex), which spares the runtime a file to
- * write and remove per step; the step's shell then runs it with `-c` ($0 `mlpipe-launch` instead of the
- * file's path, $1 `mlpipe-step` as before).
  */
 const PERL_SERVER = String.raw`
 use POSIX ();
@@ -55,8 +52,6 @@ while (my $line = <STDIN>) {
     next;
   }
   my ($id, $script, $out, $err, $token) = @f;
-  # '=HEX': the script itself (hex-encoded to stay on one line), run with -c under the same $1.
-  my @sh = $script =~ /^=/ ? ('-c', pack('H*', substr($script, 1)), 'mlpipe-launch') : ($script);
   my $pid = fork();
   if (!defined $pid) { print "pid $id 0\ndone $id 255\n"; next; }
   if ($pid == 0) {
@@ -66,19 +61,12 @@ while (my $line = <STDIN>) {
     open(STDERR, '>>', $err) or POSIX::_exit(2);
     $ENV{MLPIPE_FORK_ID} = $id;
     $ENV{MLPIPE_STEP_TOKEN} = $token;
-    exec('/bin/sh', @sh, 'mlpipe-step') or POSIX::_exit(127);
+    exec('/bin/sh', $script, 'mlpipe-step') or POSIX::_exit(127);
   }
   print "pid $id $pid\n";
 }`;
 
 const PERL = '/usr/bin/perl';
-
-/**
- * Longest script sent in the line, in UTF-16 units (at most 3 bytes of UTF-8 each, 6 in hex): an argument
- * of exec may not exceed 128 KiB on Linux (MAX_ARG_STRLEN). Longer ones (a step with a huge `env`) go
- * through a file.
- */
-export const INLINE_SCRIPT_MAX = 16_384;
 
 interface Pending {
   pid?: number;
@@ -142,18 +130,12 @@ export class ForkServer {
     const reaped = new Promise<void>((r) => { p.onReaped = r; });
     this.pending.set(id, p as Pending);
     this.hold(true);
-    // The token is in the step's environment from its first instruction (not only exported by the
-    // script), so the step's own shell can be found by it, not just its children.
-    const rest = `${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`;
-    // Only once Perl has said it runs: lines waiting before that may go to the shell server instead.
-    if (this.kind === 'perl' && this.ready && script.length <= INLINE_SCRIPT_MAX) {
-      this.send(`${id} =${Buffer.from(script).toString('hex')} ${rest}`, false);
-      return { pid, exited, reaped };
-    }
     // Numbered per process, not per server: two runs in one process (the extension) share the folder.
     const file = join(scriptDir(), `${process.pid}-${++scriptSeq}.sh`);
     writeFileSync(file, script);
-    this.send(`${id} ${quote(file)} ${rest}`, false);
+    // The token is in the step's environment from its first instruction (not only exported by the
+    // script), so the step's own shell can be found by it, not just its children.
+    this.send(`${id} ${quote(file)} ${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`, false);
     void exited.then(() => unlinkQuietly(file));
     return { pid, exited, reaped };
   }

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ForkServer, INLINE_SCRIPT_MAX, launchScript, type ForkServerKind } from '../../../runtime/exec/fork-server.js';
+import { ForkServer, launchScript, type ForkServerKind } from '../../../runtime/exec/fork-server.js';
 
 // The fork server in both its forms (Perl where it is installed, dash with util-linux's setsid): the same
 // answers for the same launches. Real processes; every wait is for the server's own report.
@@ -61,24 +61,6 @@ describe.runIf(process.platform === 'linux' && kinds.length)('fork server', () =
         expect(existsSync(`${killed.base}.status`)).toBe(false);
       } finally {
         clearInterval(poll);
-      }
-    } finally {
-      server.dispose();
-    }
-  });
-
-  test.each(kinds)('%s: scripts of any size and text, sent in the line or through a file, run alike', async (kind) => {
-    const server = new ForkServer(kind);
-    try {
-      // The first launch may wait for the server to say it runs; the others are sent to a running server
-      // (Perl takes short scripts in the line itself).
-      await start(server, 'true').exited;
-      const text = `ü'"\\ $HOME \`x\` ${'é'.repeat(3)}`;
-      for (const size of [10, INLINE_SCRIPT_MAX - 200, INLINE_SCRIPT_MAX * 3]) {
-        const big = 'x'.repeat(size);
-        const s = start(server, 'printf "%s|%s|%s" "$1" "$WEIRD" "${#BIG}"', 'tok', { WEIRD: text, BIG: big });
-        expect(await s.exited).toEqual({ status: 0 });
-        expect(readFileSync(`${s.base}.out`, 'utf8')).toBe(`mlpipe-step|${text}|${size}`);
       }
     } finally {
       server.dispose();
