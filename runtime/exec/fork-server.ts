@@ -93,7 +93,9 @@ export class ForkServer {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private buf = '';
+  /** Launch lines waiting to be sent; they go before the reaping requests of the same turn (`send`). */
   private outbox = '';
+  private reaps = '';
   private flushing = false;
   private baseEnv: NodeJS.ProcessEnv = {};
 
@@ -133,7 +135,7 @@ export class ForkServer {
     writeFileSync(file, script);
     // The token is in the step's environment from its first instruction (not only exported by the
     // script), so the step's own shell can be found by it, not just its children.
-    this.send(`${id} ${quote(file)} ${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`);
+    this.send(`${id} ${quote(file)} ${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`, false);
     void exited.then(() => unlinkQuietly(file));
     return { pid, exited, reaped };
   }
@@ -148,24 +150,32 @@ export class ForkServer {
 
   private ask(id: number, p: Pending): void {
     p.asked = true;
-    this.send(`w ${p.pid} ${id}\n`);
+    this.send(`w ${p.pid} ${id}\n`, true);
   }
 
   /**
    * Lines written in one turn of the event loop go to the shell as one write: a step that ends asks for
    * its reaping and, in the same turn, the step it unblocks is launched. Each write to the pipe wakes the
-   * shell, which on a busy machine cost more than the line itself.
+   * shell, which on a busy machine cost more than the line itself. Launches go first: the server handles
+   * its lines in order and its reaping blocks (`waitpid`) until the step's shell is really gone, which is
+   * after its trap has reported; a launch behind it would wait for that exit, on every step of a chain.
    */
-  private send(line: string): void {
-    this.outbox += line;
+  private send(line: string, reap: boolean): void {
+    if (reap) this.reaps += line;
+    else this.outbox += line;
     if (this.flushing || !this.ready) return;
     this.flushing = true;
     setImmediate(() => {
       this.flushing = false;
-      const text = this.outbox;
-      this.outbox = '';
-      this.sh?.stdin?.write(text);
+      this.sh?.stdin?.write(this.takeLines());
     });
+  }
+
+  private takeLines(): string {
+    const text = this.outbox + this.reaps;
+    this.outbox = '';
+    this.reaps = '';
+    return text;
   }
 
   private shell(): ChildProcess {
@@ -200,7 +210,7 @@ export class ForkServer {
     this.baseEnv = { ...process.env };
     this.sh = sh;
     this.ready = this.kind === 'sh';
-    if (this.ready && this.outbox) this.send('');
+    if (this.ready && (this.outbox || this.reaps)) this.send('', false);
     this.hold(false);
     return sh;
   }
@@ -223,7 +233,7 @@ export class ForkServer {
       this.buf = this.buf.slice(nl + 1);
       if (line === 'ready') {
         this.ready = true;
-        if (this.outbox) this.send('');
+        if (this.outbox || this.reaps) this.send('', false);
         continue;
       }
       const m = /^(pid|exit|done) (\d+) (\d+)$/.exec(line);
@@ -255,9 +265,9 @@ export class ForkServer {
   }
 
   dispose(): void {
-    // Reaping requests still in the outbox go first: the shell answers them before it sees the end.
-    if (this.outbox) this.sh?.stdin?.write(this.outbox);
-    this.outbox = '';
+    // Lines still waiting go before the end: the shell answers the reaping requests before it stops.
+    const rest = this.takeLines();
+    if (rest) this.sh?.stdin?.write(rest);
     this.sh?.stdin?.end();
     this.sh = undefined;
   }

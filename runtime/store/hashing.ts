@@ -1,20 +1,47 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 
+const { createHash } = crypto;
+/**
+ * Node's one-shot `crypto.hash` (20.12 and later): a cached rerun of 1,000 steps hashes thousands of short
+ * strings, and `createHash` builds a stream object (a Transform) for each.
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash;
+
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
 /** A stable JSON text (keys sorted) so that equal values always hash alike. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return v;
-  });
+  // Without an object of several keys there is nothing to sort, and the replacer (which copies every
+  // object it meets) would return the same text: most of a key's fields are strings and lists.
+  return needsSorting(value) ? JSON.stringify(value, sortKeys) : JSON.stringify(value);
+}
+
+function sortKeys(_k: string, v: unknown): unknown {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+  return v;
+}
+
+/** Whether `value` holds an object with two keys or more, or one with its own JSON form (`toJSON`). */
+function needsSorting(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const x of value) if (needsSorting(x)) return true;
+    return false;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  let keys = 0;
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+    if (++keys > 1 || needsSorting((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
 }
 
 export const hashValue = (value: unknown): string => sha256(canonicalJson(value));

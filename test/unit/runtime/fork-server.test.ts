@@ -67,6 +67,29 @@ describe.runIf(process.platform === 'linux' && kinds.length)('fork server', () =
     }
   });
 
+  test.each(kinds)('%s: a launch is not held behind the reaping of a step that reported but has not exited yet', async (kind) => {
+    // Step A reports its exit from its trap, then stays alive until step B, launched when A reported,
+    // writes to a FIFO. The server reaps A with a blocking wait: were B's launch queued behind A's reaping
+    // (as it is sent in the same turn), B would never start and this test would not finish.
+    const fifo = join(dir, `fifo-${kind}`);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const server = new ForkServer(kind);
+    try {
+      const base = join(dir, `s${n++}`);
+      const lingering = launchScript({
+        cwd: dir, set: { MLPIPE_STATUS_FILE: `${base}.status` }, unset: [],
+        trap: `trap 'echo "exit $MLPIPE_FORK_ID 0" >&3; read x < "${fifo}"; exit 0' EXIT\n`, command: { shell: 'true' }, closeFd3: true,
+      });
+      const a = server.launch(lingering, `${base}.out`, `${base}.err`, 'tok');
+      const b = a.exited.then(() => start(server, `echo go > '${fifo}'`));
+      expect(await a.exited).toEqual({ status: 0 });
+      expect(await (await b).exited).toEqual({ status: 0 });
+      await a.reaped;
+    } finally {
+      server.dispose();
+    }
+  });
+
   test.runIf(hasPerl && hasSetsid)('a Perl that cannot start the server hands its launches to the shell server', async () => {
     // PERL5OPT makes Perl load a module that does not exist: it exits before saying ready.
     const saved = process.env.PERL5OPT;
