@@ -1,8 +1,9 @@
 import type { IToken, TokenType } from 'chevrotain';
-import { CstNodeBuilder, DatatypeSymbol, GrammarAST, LangiumParser, type AstNode, type LangiumCoreServices, type CstNode, type LexerResult, type ParseResult, type ParserOptions, type ValueConverter } from 'langium';
+import { CstNodeBuilder, DatatypeSymbol, GrammarAST, LangiumParser, type LeafCstNodeImpl, type AstNode, type LangiumCoreServices, type CstNode, type LexerResult, type ParseResult, type ParserOptions, type ValueConverter } from 'langium';
 import { linkContainers } from './link-containers.js';
 import { MandatoryDefaults } from './mandatory-defaults.js';
 import { defineRules } from './parser-builder.js';
+import { TokenLeaf } from './token-leaf.js';
 
 /** Langium's parser with the rules defined by our allocation-free builder (parser-builder.ts). */
 export function createMLPipeParser(services: LangiumCoreServices): LangiumParser {
@@ -133,13 +134,20 @@ function extractHiddenTokens(internals: LangiumParserInternals, token: IToken): 
 }
 
 /**
- * Langium calls `addHiddenNodes` before every token with the comments in front of it, nearly always
- * none; with none it still looks for a place to put them, scanning the parent's children with
- * `indexOf` at the start of every block (quadratic in the number of blocks). Nothing to add, nothing
- * to look for.
+ * Langium's CST builder with two changes. Langium calls `addHiddenNodes` before every token with the
+ * comments in front of it, nearly always none; with none it still looks for a place to put them,
+ * scanning the parent's children with `indexOf` at the start of every block (quadratic in the number
+ * of blocks). Nothing to add, nothing to look for. And a token of our lexer is its own leaf
+ * (token-leaf.ts) instead of being copied into a new one.
  */
-class MLPipeCstNodeBuilder extends CstNodeBuilder {
+export class MLPipeCstNodeBuilder extends CstNodeBuilder {
   override addHiddenNodes(tokens: IToken[]): void {
     if (tokens.length) super.addHiddenNodes(tokens);
+  }
+
+  protected override createLeafNode(token: IToken, hidden: boolean): LeafCstNodeImpl {
+    // The declared return type is Langium's class; TokenLeaf has the same public surface (LeafCstNode).
+    if (token instanceof TokenLeaf && token.adopt(hidden)) return token as unknown as LeafCstNodeImpl;
+    return super.createLeafNode(token, hidden);
   }
 }
