@@ -20,6 +20,7 @@ import { MLPipeSemanticTokenProvider } from './lsp/semantic-tokens.js';
 import { NoLinker, NoReferenceDescriptions, NoScopeComputation } from './parser/no-langium-scopes.js';
 import { createMLPipeParser } from './parser/mlpipe-parser.js';
 import { MLPipeTokenBuilder } from './parser/soft-keywords.js';
+import { MLPipeLexer } from './parser/token-leaf.js';
 import { MLPipeValueConverter } from './parser/value-converter.js';
 import { MLPipeValidator } from './validation/mlpipe-validator.js';
 import { MLPipeDocumentValidator } from './validation/syntax-errors.js';
@@ -39,6 +40,7 @@ export type MLPipeServices = LangiumServices & MLPipeAddedServices;
 export const MLPipeModule: Module<MLPipeServices, PartialLangiumServices & DeepPartial<MLPipeAddedServices>> = {
   parser: {
     TokenBuilder: () => new MLPipeTokenBuilder(),
+    Lexer: (services) => new MLPipeLexer(services),
     LangiumParser: (services) => createMLPipeParser(services),
     ValueConverter: () => new MLPipeValueConverter(),
   },

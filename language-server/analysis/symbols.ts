@@ -264,14 +264,25 @@ export class SymbolTable {
     this.references.push(reference);
   }
 
-  /** `a.b@c`: the tokens are name, '.', name, '@', alias; segments are the names before '@'. */
+  /**
+   * `a.b@c`: the tokens are name, '.', name, '@', alias; segments are the names before '@'. A leaf's
+   * text is compared in place in the document's text (`CstNode.text` walks up to the root and copies
+   * a substring, for each of the large file's thousands of reference segments).
+   */
   private segmentsOf(ref: ast.Ref): RefSegment[] {
     const names: CstNode[] = [];
     if (ref.$cstNode) nameLeavesOf(ref.$cstNode, names);
+    const fullText = this.fullText;
     return ref.path.map((text, i) => {
       const leaf = names[i];
-      return { text, range: leaf && leaf.length === text.length && leaf.text === text ? leaf.range : rangeOf(ref) };
+      const same = leaf && leaf.length === text.length && (fullText === undefined ? leaf.text === text : fullText.startsWith(text, leaf.offset));
+      return { text, range: same ? leaf.range : rangeOf(ref) };
     });
+  }
+
+  /** The parsed text, when the document has a CST (it always has after a parse). */
+  private get fullText(): string | undefined {
+    return this.document.$cstNode?.root.fullText;
   }
 
   private resolveNodeRef(ref: ast.Ref, kinds: readonly RefKind[]): void {

@@ -1,31 +1,35 @@
 import { isAstNode, type AstNode, type Mutable } from 'langium';
 
 /**
- * Sets `$container`, `$containerProperty` and (for list items) `$containerIndex` on every AST node
- * under `node`, as Langium's `AstUtils.linkContentToContainer(node, { deep: true })` does, without
- * allocating: `for...in` over a plain object uses V8's enum cache, where `Object.entries` builds an
- * array of pairs per node.
+ * Sets `$container`, `$containerProperty` and (for list items) `$containerIndex` on `child` as
+ * Langium's `AstUtils.linkContentToContainer` would after the parse: called by the parser when it
+ * assigns a node to its container's property, so no second walk over the finished AST is needed.
+ * `index` is the child's position for a `+=` list, undefined for `=`.
  */
-export function linkContainers(node: AstNode): void {
+export function linkChild(container: AstNode, property: string, child: AstNode, index: number | undefined): void {
+  const linked: Mutable<AstNode> = child;
+  linked.$container = container;
+  linked.$containerProperty = property;
+  if (index !== undefined) linked.$containerIndex = index;
+}
+
+/**
+ * Links the direct children of `node` in the given properties again: after Langium merges the node
+ * of an unassigned rule call into the node that called it (`assignWithoutOverride`), the children it
+ * took over still name the old node as container, and list items may have moved.
+ */
+export function relinkChildren(node: AstNode, properties: Iterable<string>): void {
   const fields = node as unknown as Record<string, unknown>;
-  for (const name in fields) {
+  for (const name of properties) {
     if (name.charCodeAt(0) === 36 /* $ */) continue;
     const value = fields[name];
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
-        if (!isAstNode(item)) continue;
-        const child: Mutable<AstNode> = item;
-        child.$container = node;
-        child.$containerProperty = name;
-        child.$containerIndex = i;
-        linkContainers(item);
+        if (isAstNode(item)) linkChild(node, name, item, i);
       }
     } else if (isAstNode(value)) {
-      const child: Mutable<AstNode> = value;
-      child.$container = node;
-      child.$containerProperty = name;
-      linkContainers(value);
+      linkChild(node, name, value, undefined);
     }
   }
 }

@@ -1,8 +1,9 @@
 import type { IToken, TokenType } from 'chevrotain';
-import { CstNodeBuilder, DatatypeSymbol, GrammarAST, LangiumParser, type AstNode, type LangiumCoreServices, type CstNode, type LexerResult, type ParseResult, type ParserOptions, type ValueConverter } from 'langium';
-import { linkContainers } from './link-containers.js';
+import { CstNodeBuilder, DatatypeSymbol, GrammarAST, isAstNode, LangiumParser, type LeafCstNodeImpl, type AstNode, type LangiumCoreServices, type CstNode, type LexerResult, type ParseResult, type ParserOptions, type ValueConverter } from 'langium';
+import { linkChild, relinkChildren } from './link-containers.js';
 import { MandatoryDefaults } from './mandatory-defaults.js';
 import { defineRules } from './parser-builder.js';
+import { TokenLeaf } from './token-leaf.js';
 
 /** Langium's parser with the rules defined by our allocation-free builder (parser-builder.ts). */
 export function createMLPipeParser(services: LangiumCoreServices): LangiumParser {
@@ -28,6 +29,7 @@ interface LangiumParserInternals {
   isValidToken(token: IToken): boolean;
   getAssignment(feature: GrammarAST.AbstractElement): { assignment?: GrammarAST.Assignment; crossRef?: 'single' | 'multi' };
   assign(operator: string, feature: string, value: unknown, cstNode: CstNode, crossRef: 'single' | 'multi' | undefined): void;
+  assignWithoutOverride(target: AstNode, source: AstNode): AstNode;
 }
 
 /** What `consume` needs to know about a grammar element, worked out on its first token. */
@@ -41,11 +43,11 @@ interface ConsumeInfo {
 const NO_TOKENS: IToken[] = [];
 
 /**
- * `LangiumParser.parse`, step for step, except that AST nodes are linked to their containers by
- * `linkContainers` instead of Langium's `linkContentToContainer`, which builds an
- * `Object.entries` array for every AST node: a quarter of all the memory a 2,000-step pipeline's
- * parse allocated, and garbage collection was a third of its time. Its CST builder skips empty
- * comment lists (MLPipeCstNodeBuilder).
+ * `LangiumParser.parse`, step for step, except that AST nodes are linked to their containers as the
+ * parser assigns them (link-containers.ts) instead of by Langium's `linkContentToContainer` after the
+ * parse, which builds an `Object.entries` array for every AST node (a quarter of all the memory a
+ * 2,000-step pipeline's parse allocated) and walks the whole AST again. Its CST builder skips empty
+ * comment lists and adopts tokens as leaves (MLPipeCstNodeBuilder).
  */
 export class MLPipeParser extends LangiumParser {
   constructor(services: LangiumCoreServices) {
@@ -56,6 +58,22 @@ export class MLPipeParser extends LangiumParser {
     const defaults = new MandatoryDefaults(services.shared.AstReflection);
     internals.construct = () => this.constructNode(internals, defaults);
     internals.extractHiddenTokens = (token) => extractHiddenTokens(internals, token);
+    // AST nodes are linked to their containers as they are assigned (link-containers.ts).
+    const assign = internals.assign;
+    internals.assign = (operator, feature, value, cstNode, crossRef) => {
+      const container = internals.stack[internals.stack.length - 1];
+      assign.call(this, operator, feature, value, cstNode, crossRef);
+      if (typeof value === 'object' && value !== null && isAstNode(value) && container.$type !== DatatypeSymbol) {
+        const list = operator === '+=' ? (container[feature] as unknown[]) : undefined;
+        linkChild(container as unknown as AstNode, feature, value, list && list.length - 1);
+      }
+    };
+    const assignWithoutOverride = internals.assignWithoutOverride;
+    internals.assignWithoutOverride = (target, source) => {
+      const merged = assignWithoutOverride.call(this, target, source);
+      relinkChildren(merged, Object.keys(source));
+      return merged;
+    };
   }
 
   private readonly consumeInfo = new Map<GrammarAST.AbstractElement, ConsumeInfo>();
@@ -113,7 +131,6 @@ export class MLPipeParser extends LangiumParser {
     internals.nodeBuilder.addHiddenNodes(lexerResult.hidden);
     this.unorderedGroups.clear();
     internals.lexerResult = undefined;
-    linkContainers(result);
     return { value: result as T, lexerErrors: lexerResult.errors, lexerReport: lexerResult.report, parserErrors: this.wrapper.errors };
   }
 }
@@ -133,13 +150,20 @@ function extractHiddenTokens(internals: LangiumParserInternals, token: IToken): 
 }
 
 /**
- * Langium calls `addHiddenNodes` before every token with the comments in front of it, nearly always
- * none; with none it still looks for a place to put them, scanning the parent's children with
- * `indexOf` at the start of every block (quadratic in the number of blocks). Nothing to add, nothing
- * to look for.
+ * Langium's CST builder with two changes. Langium calls `addHiddenNodes` before every token with the
+ * comments in front of it, nearly always none; with none it still looks for a place to put them,
+ * scanning the parent's children with `indexOf` at the start of every block (quadratic in the number
+ * of blocks). Nothing to add, nothing to look for. And a token of our lexer is its own leaf
+ * (token-leaf.ts) instead of being copied into a new one.
  */
-class MLPipeCstNodeBuilder extends CstNodeBuilder {
+export class MLPipeCstNodeBuilder extends CstNodeBuilder {
   override addHiddenNodes(tokens: IToken[]): void {
     if (tokens.length) super.addHiddenNodes(tokens);
+  }
+
+  protected override createLeafNode(token: IToken, hidden: boolean): LeafCstNodeImpl {
+    // The declared return type is Langium's class; TokenLeaf has the same public surface (LeafCstNode).
+    if (token instanceof TokenLeaf && token.adopt(hidden)) return token as unknown as LeafCstNodeImpl;
+    return super.createLeafNode(token, hidden);
   }
 }

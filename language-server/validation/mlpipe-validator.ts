@@ -9,7 +9,7 @@ import type { SymbolTable } from '../analysis/symbols.js';
 import { PARAM_TYPES, STEP_KINDS, TARGET_KINDS, type ParamType } from '../model/pipeline-model.js';
 import { COLUMN_TYPES, propertySpec } from '../schema/property-schema.js';
 import { Codes, type Code, type DiagnosticData } from './codes.js';
-import { checkValue, describeValue } from './value-checks.js';
+import { collectValueProblems, describeValue, type ValueProblem } from './value-checks.js';
 import { findCycles } from './graph.js';
 import { inferParamType } from '../analysis/to-model.js';
 import { toModelValue } from '../analysis/values.js';
@@ -95,12 +95,14 @@ export class MLPipeValidator {
       return (p.type as ParamType | undefined) ?? inferParamType(toModelValue(p.value));
     };
     const seen = new Set<string>();
-    const what = ast.isStep(b) ? `a ${b.kind} step` : ast.isTarget(b) ? `an ${b.kind} target` : `a ${spec.id.replace('_', ' ')}`;
+    const problems: ValueProblem[] = [];
+    // Built only for a message: most blocks have nothing to report.
+    const what = () => (ast.isStep(b) ? `a ${b.kind} step` : ast.isTarget(b) ? `an ${b.kind} target` : `a ${spec.id.replace('_', ' ')}`);
     for (const p of b.props) {
       const ps = propertySpec(spec, p.key);
       if (!ps) {
         const s = suggest(p.key, spec.properties.map((x) => x.key));
-        report('error', Codes.unknownProperty, `${what} has no property '${p.key}'${didYouMean(s)}`, p, { property: 'key', data: { suggestions: s } });
+        report('error', Codes.unknownProperty, `${what()} has no property '${p.key}'${didYouMean(s)}`, p, { property: 'key', data: { suggestions: s } });
         continue;
       }
       if (seen.has(p.key) && !ps.multiple) {
@@ -108,19 +110,21 @@ export class MLPipeValidator {
       }
       seen.add(p.key);
       if (!p.value) continue;
-      for (const problem of checkValue(ps.value, p.value, paramType)) {
+      problems.length = 0;
+      collectValueProblems(ps.value, p.value, paramType, problems);
+      for (const problem of problems) {
         report('error', Codes.invalidValue, `${p.key}: ${problem.message}`, problem.node, { data: { suggestions: problem.suggestions } });
       }
     }
     const has = (key: string) => b.props.some((p) => p.key === key);
     for (const ps of spec.properties) {
       if (ps.required && !has(ps.key)) {
-        report('error', Codes.missingProperty, `${what} needs '${ps.key}': ${ps.doc}`, b, { property: 'name', data: { property: ps.key, example: ps.example } });
+        report('error', Codes.missingProperty, `${what()} needs '${ps.key}': ${ps.doc}`, b, { property: 'name', data: { property: ps.key, example: ps.example } });
       }
     }
     if (spec.oneOf && !spec.oneOf.some(has)) {
       const first = spec.properties.find((p) => p.key === spec.oneOf![0])!;
-      report('error', Codes.missingProperty, `${what} needs ${spec.oneOf.map((k) => `'${k}'`).join(' or ')}`, b, { property: 'name', data: { property: first.key, example: first.example } });
+      report('error', Codes.missingProperty, `${what()} needs ${spec.oneOf.map((k) => `'${k}'`).join(' or ')}`, b, { property: 'name', data: { property: first.key, example: first.example } });
     }
     if (ast.isFeatureView(b)) {
       for (const c of b.columns) {

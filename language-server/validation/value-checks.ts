@@ -32,116 +32,185 @@ export function describeValue(v: AstNode | undefined): string {
  * reports that).
  */
 export function checkValue(spec: ValueSpec, v: AstNode, paramType: (name: string) => ParamType | undefined): ValueProblem[] {
-  const fail = (message: string, node: AstNode = v, suggestions?: string[]): ValueProblem[] => [{ node, message, suggestions }];
-  const paramOf = (): ParamType | undefined | null => (ast.isRef(v) && v.path.length === 1 ? paramType(v.path[0]) : null);
-  const scalar = (ok: ParamType[], expected: string, literal: (n: AstNode) => boolean, hint = ''): ValueProblem[] => {
-    if (literal(v)) return [];
-    const p = paramOf();
-    if (p === undefined) return []; // unknown param: reported as an unresolved reference
-    if (p !== null) return ok.includes(p) ? [] : fail(`expected ${expected}, but param '${(v as ast.Ref).path[0]}' is ${p}`);
-    return fail(`expected ${expected}, found ${describeValue(v)}${hint}`);
-  };
+  const out: ValueProblem[] = [];
+  collectValueProblems(spec, v, paramType, out);
+  return out;
+}
+
+/**
+ * `checkValue`, appending its problems to `out`. Runs for every property of every block, and nearly
+ * every value is fine: nothing is allocated (no closures, no result arrays, no messages) unless a
+ * check fails.
+ */
+export function collectValueProblems(spec: ValueSpec, v: AstNode, paramType: ParamTypeOf, out: ValueProblem[]): void {
   switch (spec.type) {
     case 'string':
-      return scalar(['string'], 'a string', ast.isStringLit);
-    case 'path': {
-      const problems = scalar(['string'], 'a quoted path', ast.isStringLit);
-      if (!problems.length && ast.isStringLit(v) && spec.extensions) {
+      scalar(v, paramType, out, STRING_TYPES, 'a string', ast.isStringLit(v));
+      return;
+    case 'path':
+      if (!scalar(v, paramType, out, STRING_TYPES, 'a quoted path', ast.isStringLit(v))) return;
+      if (ast.isStringLit(v) && spec.extensions) {
         const path = v.value;
-        if (!spec.extensions.some((e) => path.endsWith(e))) return fail(`expected a ${spec.extensions.join(' or ')} file, found "${path}"`);
+        if (!spec.extensions.some((e) => path.endsWith(e))) out.push({ node: v, message: `expected a ${spec.extensions.join(' or ')} file, found "${path}"` });
       }
-      return problems;
-    }
+      return;
     case 'text':
-      return scalar(['string'], 'a string or a """text block"""', (n) => ast.isStringLit(n) || ast.isTextBlock(n));
-    case 'int': {
-      const problems = scalar(['int'], 'a whole number', ast.isNumberLit);
-      if (!problems.length && ast.isNumberLit(v)) {
-        if (!Number.isInteger(v.value)) return fail(`expected a whole number, found ${v.value}`);
-        if (spec.min !== undefined && v.value < spec.min) return fail(`must be at least ${spec.min}, found ${v.value}`);
+      scalar(v, paramType, out, STRING_TYPES, 'a string or a """text block"""', ast.isStringLit(v) || ast.isTextBlock(v));
+      return;
+    case 'int':
+      if (!scalar(v, paramType, out, INT_TYPES, 'a whole number', ast.isNumberLit(v))) return;
+      if (ast.isNumberLit(v)) {
+        if (!Number.isInteger(v.value)) out.push({ node: v, message: `expected a whole number, found ${v.value}` });
+        else if (spec.min !== undefined && v.value < spec.min) out.push({ node: v, message: `must be at least ${spec.min}, found ${v.value}` });
       }
-      return problems;
-    }
-    case 'number': {
-      const problems = scalar(['int', 'float'], 'a number', ast.isNumberLit);
-      if (!problems.length && ast.isNumberLit(v)) {
-        if (spec.min !== undefined && v.value < spec.min) return fail(`must be at least ${spec.min}, found ${v.value}`);
-        if (spec.max !== undefined && v.value > spec.max) return fail(`must be at most ${spec.max}, found ${v.value}`);
+      return;
+    case 'number':
+      if (!scalar(v, paramType, out, NUMBER_TYPES, 'a number', ast.isNumberLit(v))) return;
+      if (ast.isNumberLit(v)) {
+        if (spec.min !== undefined && v.value < spec.min) out.push({ node: v, message: `must be at least ${spec.min}, found ${v.value}` });
+        else if (spec.max !== undefined && v.value > spec.max) out.push({ node: v, message: `must be at most ${spec.max}, found ${v.value}` });
       }
-      return problems;
-    }
+      return;
     case 'bool':
-      return scalar(['bool'], 'true or false', ast.isBoolLit);
+      scalar(v, paramType, out, BOOL_TYPES, 'true or false', ast.isBoolLit(v));
+      return;
     case 'duration':
-      return scalar(['duration'], 'a duration such as 30d, 2h or 90s', ast.isDurationLit, ast.isNumberLit(v) ? ' (add a unit: ms, s, m, h, d, w)' : '');
+      scalar(v, paramType, out, DURATION_TYPES, 'a duration such as 30d, 2h or 90s', ast.isDurationLit(v), ' (add a unit: ms, s, m, h, d, w)');
+      return;
     case 'size':
-      return scalar(['size'], 'a size such as 512MB or 16GB', ast.isSizeLit, ast.isNumberLit(v) ? ' (add a unit: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)' : '');
+      scalar(v, paramType, out, SIZE_TYPES, 'a size such as 512MB or 16GB', ast.isSizeLit(v), ' (add a unit: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)');
+      return;
     case 'enum': {
       const word = ast.isRef(v) && v.path.length === 1 && !v.alias ? v.path[0] : ast.isStringLit(v) ? v.value : undefined;
-      if (word === undefined) return fail(`expected one of ${spec.values.join(', ')}, found ${describeValue(v)}`);
-      if (!spec.values.includes(word)) {
+      if (word === undefined) out.push({ node: v, message: `expected one of ${spec.values.join(', ')}, found ${describeValue(v)}` });
+      else if (!spec.values.includes(word)) {
         const s = suggest(word, spec.values);
-        return fail(`'${word}' is not one of ${spec.values.join(', ')}${didYouMean(s)}`, v, s);
+        out.push({ node: v, message: `'${word}' is not one of ${spec.values.join(', ')}${didYouMean(s)}`, suggestions: s });
       }
-      return [];
+      return;
     }
     case 'column':
-      return isName(v) ? [] : fail(`expected a column name, found ${describeValue(v)}`);
+      if (!isName(v)) out.push({ node: v, message: `expected a column name, found ${describeValue(v)}` });
+      return;
     case 'columns':
     case 'names':
-      if (isName(v)) return [];
-      if (ast.isListValue(v)) return v.items.flatMap((i) => (isName(i) ? [] : fail(`expected a name, found ${describeValue(i)}`, i)));
-      return fail(`expected a name or a list of names, found ${describeValue(v)}`);
+      if (isName(v)) return;
+      if (ast.isListValue(v)) {
+        for (const i of v.items) if (!isName(i)) out.push({ node: i, message: `expected a name, found ${describeValue(i)}` });
+        return;
+      }
+      out.push({ node: v, message: `expected a name or a list of names, found ${describeValue(v)}` });
+      return;
     case 'ref':
-      if (!ast.isRef(v)) return fail(`expected a reference, found ${describeValue(v)}`);
-      if (v.alias && !spec.alias) return fail(`'@${v.alias}' is only allowed where a model alias is expected`);
-      return [];
+      if (!ast.isRef(v)) out.push({ node: v, message: `expected a reference, found ${describeValue(v)}` });
+      else if (v.alias && !spec.alias) out.push({ node: v, message: `'@${v.alias}' is only allowed where a model alias is expected` });
+      return;
     case 'refs':
-      if (ast.isRef(v)) return [];
-      if (ast.isListValue(v)) return v.items.flatMap((i) => (ast.isRef(i) ? [] : fail(`expected a reference, found ${describeValue(i)}`, i)));
-      return fail(`expected a list of references such as [events, prep.out], found ${describeValue(v)}`);
+      if (ast.isRef(v)) return;
+      if (ast.isListValue(v)) {
+        for (const i of v.items) if (!ast.isRef(i)) out.push({ node: i, message: `expected a reference, found ${describeValue(i)}` });
+        return;
+      }
+      out.push({ node: v, message: `expected a list of references such as [events, prep.out], found ${describeValue(v)}` });
+      return;
     case 'gate':
-      if (!ast.isComparison(v) || !ast.isRef(v.left) || v.left.path.length !== 1) return fail(`expected a metric condition such as auc >= 0.8, found ${describeValue(v)}`);
-      return ast.isNumberLit(v.right) ? [] : ast.isRef(v.right) ? checkValue({ type: 'number' }, v.right, paramType) : fail(`expected a number after ${v.op}, found ${describeValue(v.right)}`, v.right);
+      if (!ast.isComparison(v) || !ast.isRef(v.left) || v.left.path.length !== 1) out.push({ node: v, message: `expected a metric condition such as auc >= 0.8, found ${describeValue(v)}` });
+      else if (ast.isNumberLit(v.right)) return;
+      else if (ast.isRef(v.right)) collectValueProblems(NUMBER_SPEC, v.right, paramType, out);
+      else out.push({ node: v.right, message: `expected a number after ${v.op}, found ${describeValue(v.right)}` });
+      return;
     case 'outputs':
-      return mapOf(v, (e) => (ast.isStringLit(e.value) ? [] : fail(`output '${e.key}' needs a quoted file name, e.g. ${e.key}: "${e.key}.parquet"`, e.value)));
     case 'env':
-      return mapOf(v, (e) => (ast.isStringLit(e.value) || ast.isRef(e.value) || ast.isNumberLit(e.value) ? [] : fail(`expected a string for ${e.key}, found ${describeValue(e.value)}`, e.value)));
     case 'params':
     case 'options':
-      return mapOf(v, (e) => (ast.isListValue(e.value) || ast.isMapValue(e.value) || ast.isComparison(e.value) ? fail(`expected a single value for ${e.key}, found ${describeValue(e.value)}`, e.value) : []));
     case 'schema':
-      return mapOf(v, (e) => {
-        const t = ast.isRef(e.value) && e.value.path.length === 1 ? e.value.path[0] : undefined;
-        if (!t) return fail(`expected a column type for ${e.key}, e.g. ${e.key}: string`, e.value);
-        if ((COLUMN_TYPES as readonly string[]).includes(t)) return [];
-        const s = suggest(t, COLUMN_TYPES);
-        return fail(`unknown column type '${t}'${didYouMean(s)} (types: ${COLUMN_TYPES.join(', ')})`, e.value, s);
-      });
     case 'resources':
-      return mapOf(v, (e) => {
-        const r = RESOURCE_KEYS[e.key];
-        if (!r) {
-          const s = suggest(e.key, Object.keys(RESOURCE_KEYS));
-          return fail(`unknown resource '${e.key}'${didYouMean(s)} (resources: ${Object.keys(RESOURCE_KEYS).join(', ')})`, e, s);
-        }
-        return checkValue(r.value, e.value, paramType);
-      });
+      mapOf(spec.type, v, paramType, out);
+      return;
   }
+}
+
+type ParamTypeOf = (name: string) => ParamType | undefined;
+
+const STRING_TYPES: readonly ParamType[] = ['string'];
+const INT_TYPES: readonly ParamType[] = ['int'];
+const NUMBER_TYPES: readonly ParamType[] = ['int', 'float'];
+const BOOL_TYPES: readonly ParamType[] = ['bool'];
+const DURATION_TYPES: readonly ParamType[] = ['duration'];
+const SIZE_TYPES: readonly ParamType[] = ['size'];
+const NUMBER_SPEC: ValueSpec = { type: 'number' };
+
+/**
+ * A scalar: a literal of the right kind, or a param of one of the `ok` types. `hint` is added when a
+ * number is given without its unit. Returns whether `v` passed, so callers check the literal further.
+ */
+function scalar(v: AstNode, paramType: ParamTypeOf, out: ValueProblem[], ok: readonly ParamType[], expected: string, literal: boolean, unitHint?: string): boolean {
+  if (literal) return true;
+  if (ast.isRef(v) && v.path.length === 1) {
+    const p = paramType(v.path[0]);
+    if (p === undefined) return true; // unknown param: reported as an unresolved reference
+    if (ok.includes(p)) return true;
+    out.push({ node: v, message: `expected ${expected}, but param '${v.path[0]}' is ${p}` });
+    return false;
+  }
+  const hint = unitHint && ast.isNumberLit(v) ? unitHint : '';
+  out.push({ node: v, message: `expected ${expected}, found ${describeValue(v)}${hint}` });
+  return false;
 }
 
 function isName(v: AstNode): boolean {
   return (ast.isRef(v) && v.path.length === 1 && !v.alias && !v.wildcard) || ast.isStringLit(v);
 }
 
-function mapOf(v: AstNode, each: (e: ast.MapEntry) => ValueProblem[]): ValueProblem[] {
-  if (!ast.isMapValue(v)) return [{ node: v, message: `expected a map such as { key: value }, found ${describeValue(v)}` }];
-  const seen = new Set<string>();
-  const problems: ValueProblem[] = [];
-  for (const e of v.entries) {
-    if (seen.has(e.key)) problems.push({ node: e, message: `'${e.key}' appears twice` });
-    seen.add(e.key);
-    if (e.value) problems.push(...each(e));
+/** The entries of a map property, each checked by what the map is for. */
+function mapOf(type: 'outputs' | 'env' | 'params' | 'options' | 'schema' | 'resources', v: AstNode, paramType: ParamTypeOf, out: ValueProblem[]): void {
+  if (!ast.isMapValue(v)) {
+    out.push({ node: v, message: `expected a map such as { key: value }, found ${describeValue(v)}` });
+    return;
   }
-  return problems;
+  const entries = v.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    // Maps are a handful of entries: a scan of the earlier ones instead of a Set per map.
+    for (let j = 0; j < i; j++) {
+      if (entries[j].key === e.key) {
+        out.push({ node: e, message: `'${e.key}' appears twice` });
+        break;
+      }
+    }
+    if (e.value) checkEntry(type, e, e.value, paramType, out);
+  }
+}
+
+function checkEntry(type: 'outputs' | 'env' | 'params' | 'options' | 'schema' | 'resources', e: ast.MapEntry, value: AstNode, paramType: ParamTypeOf, out: ValueProblem[]): void {
+  switch (type) {
+    case 'outputs':
+      if (!ast.isStringLit(value)) out.push({ node: value, message: `output '${e.key}' needs a quoted file name, e.g. ${e.key}: "${e.key}.parquet"` });
+      return;
+    case 'env':
+      if (!(ast.isStringLit(value) || ast.isRef(value) || ast.isNumberLit(value))) out.push({ node: value, message: `expected a string for ${e.key}, found ${describeValue(value)}` });
+      return;
+    case 'params':
+    case 'options':
+      if (ast.isListValue(value) || ast.isMapValue(value) || ast.isComparison(value)) out.push({ node: value, message: `expected a single value for ${e.key}, found ${describeValue(value)}` });
+      return;
+    case 'schema': {
+      const t = ast.isRef(value) && value.path.length === 1 ? value.path[0] : undefined;
+      if (!t) out.push({ node: value, message: `expected a column type for ${e.key}, e.g. ${e.key}: string` });
+      else if (!(COLUMN_TYPES as readonly string[]).includes(t)) {
+        const s = suggest(t, COLUMN_TYPES);
+        out.push({ node: value, message: `unknown column type '${t}'${didYouMean(s)} (types: ${COLUMN_TYPES.join(', ')})`, suggestions: s });
+      }
+      return;
+    }
+    case 'resources': {
+      const r = RESOURCE_KEYS[e.key];
+      if (!r) {
+        const s = suggest(e.key, Object.keys(RESOURCE_KEYS));
+        out.push({ node: e, message: `unknown resource '${e.key}'${didYouMean(s)} (resources: ${Object.keys(RESOURCE_KEYS).join(', ')})`, suggestions: s });
+        return;
+      }
+      collectValueProblems(r.value, value, paramType, out);
+    }
+  }
 }

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLangiumParser, isAstNode, type AstNode, type CstNode, type ParseResult } from 'langium';
+import { createLangiumParser, CstUtils, isAstNode, isLeafCstNode, type AstNode, type CstNode, type ParseResult } from 'langium';
 import { describe, expect, test } from 'vitest';
 import { generatePipeline } from '../../../bench/generate-pipeline.js';
 import { MLPipeParser } from '../../../language-server/parser/mlpipe-parser.js';
+import { TokenLeaf } from '../../../language-server/parser/token-leaf.js';
 import { services } from '../language/parse-helper.js';
 import { mutate, prng } from '../fuzz/mutate.js';
 
@@ -39,7 +40,8 @@ function describeParse(r: ParseResult): unknown {
   visit(r.value);
   const cst = (n: CstNode): unknown => {
     const content = (n as { content?: CstNode[] }).content;
-    return [n.offset, n.length, n.hidden, n.grammarSource?.$type, n.grammarSource?.$cstNode?.offset, content?.map(cst)];
+    const leaf = isLeafCstNode(n) ? [n.tokenType.name, n.text, n.end, n.astNode.$type, n.root === r.value.$cstNode] : undefined;
+    return [n.offset, n.length, n.hidden, n.range, leaf, n.grammarSource?.$type, n.grammarSource?.$cstNode?.offset, content?.map(cst)];
   };
   return {
     astNodes, cst: r.value.$cstNode && cst(r.value.$cstNode),
@@ -48,6 +50,10 @@ function describeParse(r: ParseResult): unknown {
   };
 }
 
+// Tokens and comments spanning lines, comments before, inside and after blocks: where leaf ranges differ
+// from a token's start line.
+const MULTI_LINE = '// head\npipeline p "d" { /* a\n b */\n  step a: sql {\n    query """select 1\n  from t""" # tail\n  }\n}\n/* end\n*/';
+
 describe('MLPipeParser', () => {
   test('is the parser the services use', () => {
     expect(ours).toBeInstanceOf(MLPipeParser);
@@ -55,7 +61,7 @@ describe('MLPipeParser', () => {
 
   test('gives the same AST, CST and errors as Langium\'s own parser on samples, a generated pipeline and 300 mutations', () => {
     const rand = prng(7);
-    const texts = [...samples, generatePipeline(60), 'pipeline p {\n  step a: python {\n    inputs [x.y >= 3, a.b.c, q@alias, v.*]\n  }\n}\n', '', '/* only a comment */\n'];
+    const texts = [...samples, generatePipeline(60), 'pipeline p {\n  step a: python {\n    inputs [x.y >= 3, a.b.c, q@alias, v.*]\n  }\n}\n', '', '/* only a comment */\n', MULTI_LINE, MULTI_LINE.replace(/\n/g, '\r\n'), MULTI_LINE.replace(/\n/g, '\r')];
     for (let i = 0; i < 300; i++) texts.push(mutate(samples[i % samples.length], rand));
     let withErrors = 0;
     for (const text of texts) {
@@ -66,5 +72,17 @@ describe('MLPipeParser', () => {
     }
     // The mutations must reach error recovery, or half of the comparison is missing.
     expect(withErrors).toBeGreaterThan(100);
+  });
+
+  test('makes each lexer token its own CST leaf, comments included', () => {
+    const text = MULTI_LINE;
+    const r = ours.parse(text);
+    const leaves = CstUtils.flattenCst(r.value.$cstNode!).toArray();
+    expect(leaves.length).toBeGreaterThan(15);
+    expect(leaves.every((l) => l instanceof TokenLeaf)).toBe(true);
+    expect(leaves.filter((l) => l.hidden).map((l) => l.text)).toEqual(['// head', '/* a\n b */', '# tail', '/* end\n*/']);
+    // A token that already is a leaf is not adopted twice: a second leaf is a copy.
+    const token = leaves.find((l) => !l.hidden)! as TokenLeaf;
+    expect(token.adopt(false)).toBe(false);
   });
 });
