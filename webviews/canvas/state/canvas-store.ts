@@ -145,6 +145,7 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
 
     /** A layout of the whole graph from the host: replaces the computed positions, then fits the view. */
     const laidOut = (layout: Positions) => {
+      mark('layout');
       // The first layout opens readable; Auto-layout afterwards shows everything.
       set((s) => ({ auto: layout, layingOut: false, fitRequest: s.fitRequest + 1, fitMode: s.fitRequest === 0 ? 'initial' : 'all' }));
       saveState();
