@@ -33,6 +33,11 @@ export class LayoutService {
 
   constructor(private readonly createWorker: WorkerFactory, private readonly idleMs = IDLE_MS) {}
 
+  /** Whether the worker thread is up (it stops when idle). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
   /** Starts the worker (ELK loads and warms up) ahead of the first layout. */
   prepare(): void {
     if (this.disposed) return;

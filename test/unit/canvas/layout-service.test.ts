@@ -65,7 +65,7 @@ describe('layout in the host', () => {
     await service.layout(churn);
     // The idle timer is the service's own; wait for the exit it causes, not for a fixed time.
     await new Promise<void>((done) => {
-      const check = () => ((service as unknown as { worker?: Worker }).worker ? setTimeout(check, 20) : done());
+      const check = () => (service.running ? setTimeout(check, 20) : done());
       check();
     });
     await service.layout({ ...churn, edges: [] });
