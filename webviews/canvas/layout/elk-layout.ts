@@ -18,9 +18,6 @@ const OPTIONS: Record<string, string> = {
   'elk.spacing.componentComponent': '48',
   // Follow the order of the text where the layout allows it: the canvas reads like the file.
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-  // Our nodes have fixed sizes and no ports or labels to place: ELK's per-node "micro layout" only
-  // cost time (a sixth of a 500-node layout's CPU; the positions are the same, bench: canvas-layout).
-  'elk.omitNodeMicroLayout': 'true',
 };
 
 /** From this many nodes on, ELK's default thoroughness costs seconds (bench: 500 nodes 1.2–2.9 s). */
