@@ -54,6 +54,10 @@ const builds = [
     external: ['@duckdb/node-api', 'onnxruntime-node', 'cpu-features', '*.node'], supported: { 'dynamic-import': false },
   },
   { ...webview, entryPoints: { canvas: 'webviews/canvas/main.tsx' }, outdir: 'dist/webviews' },
+  // The canvas's ELK layout runs in a worker thread of the extension host (extension/canvas/layout-service.ts),
+  // not in the webview: the webview bundle carries no ELK.
+  // Minified always: most of it is ELK's already minified code, which esbuild would otherwise spread out.
+  { ...node, entryPoints: { 'canvas-layout-worker': 'extension/canvas/layout-worker.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, minify: true },
   // Loaded by the extension on first use of a remote target (extension/targets/remote-tools.ts).
   { ...node, entryPoints: { 'remote-tools': 'extension/targets/remote-tools.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['cpu-features', '*.node'] },
   // Extension-host tests: index.cjs (the Mocha `run()` entry VS Code loads) finds the *.test.cjs beside it.

@@ -56,7 +56,7 @@ try {
     const firstPaintPhases = await canvas.locator('body').evaluate((b) => {
       const at = (m: string) => Math.round(performance.getEntriesByName(`mlpipe:${m}`).at(-1)?.startTime ?? NaN);
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      return { domContentLoaded: Math.round(nav?.domContentLoadedEventEnd ?? NaN), script: at('script'), ready: at('ready'), document: at('document'), layoutStart: at('layout-start'), layoutEnd: at('layout-end'), painted: Number(b.dataset.firstPaintMs) };
+      return { domContentLoaded: Math.round(nav?.domContentLoadedEventEnd ?? NaN), script: at('script'), ready: at('ready'), document: at('document'), layout: at('layout'), painted: Number(b.dataset.firstPaintMs) };
     });
     // The host's and server's steps on the webview's clock (negative: before the webview started).
     const firstPaintSteps = stepsSince(await canvas.locator('body').evaluate(() => performance.timeOrigin));

@@ -1,6 +1,8 @@
+import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { RunStatusUpdate } from '../../webviews/canvas/protocol.js';
 import { CanvasSession } from './canvas-session.js';
+import { LayoutService } from './layout-service.js';
 import { LayoutStore } from './layout-store.js';
 import type { PipelineModelFeed } from './model-feed.js';
 import { RunStatusBoard } from './run-status-board.js';
@@ -22,11 +24,16 @@ export interface CanvasApi {
  */
 export class CanvasEditorProvider implements vscode.CustomTextEditorProvider, vscode.Disposable {
   private readonly sessions = new Set<CanvasSession>();
-  private readonly layouts = new Map<string, { store: LayoutStore; users: number }>();
+  private readonly layoutStores = new Map<string, { store: LayoutStore; users: number }>();
   private readonly runs = new RunStatusBoard();
+  private readonly layouts: LayoutService;
   private readonly disposables: vscode.Disposable[] = [this.runs];
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly feed: PipelineModelFeed, private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly context: vscode.ExtensionContext, private readonly feed: PipelineModelFeed, private readonly log: vscode.LogOutputChannel) {
+    // Built by esbuild.mjs beside extension.cjs.
+    const script = vscode.Uri.joinPath(context.extensionUri, 'dist', 'canvas-layout-worker.cjs').fsPath;
+    this.layouts = new LayoutService(() => new Worker(script));
+  }
 
   register(): this {
     this.disposables.push(
@@ -53,9 +60,13 @@ export class CanvasEditorProvider implements vscode.CustomTextEditorProvider, vs
   }
 
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
+    // ELK loads and warms up in its thread while the model and the webview are on their way.
+    this.layouts.prepare();
     const layout = this.acquireLayout(document.uri);
     await layout.loaded;
-    const session = new CanvasSession({ document, panel, extensionUri: this.context.extensionUri, feed: this.feed, layout, runs: this.runs, log: this.log });
+    const session = new CanvasSession({
+      document, panel, extensionUri: this.context.extensionUri, feed: this.feed, layout, layouts: this.layouts, runs: this.runs, log: this.log,
+    });
     this.sessions.add(session);
     panel.onDidDispose(() => {
       this.sessions.delete(session);
@@ -95,10 +106,10 @@ export class CanvasEditorProvider implements vscode.CustomTextEditorProvider, vs
 
   private acquireLayout(uri: vscode.Uri): LayoutStore {
     const key = uri.toString();
-    let entry = this.layouts.get(key);
+    let entry = this.layoutStores.get(key);
     if (!entry) {
       entry = { store: new LayoutStore(uri), users: 0 };
-      this.layouts.set(key, entry);
+      this.layoutStores.set(key, entry);
     }
     entry.users++;
     return entry.store;
@@ -106,17 +117,18 @@ export class CanvasEditorProvider implements vscode.CustomTextEditorProvider, vs
 
   private releaseLayout(uri: vscode.Uri): void {
     const key = uri.toString();
-    const entry = this.layouts.get(key);
+    const entry = this.layoutStores.get(key);
     if (!entry || --entry.users > 0) return;
-    this.layouts.delete(key);
+    this.layoutStores.delete(key);
     entry.store.dispose();
   }
 
   dispose(): void {
     this.sessions.forEach((s) => s.dispose());
     this.sessions.clear();
-    this.layouts.forEach((l) => l.store.dispose());
-    this.layouts.clear();
+    this.layoutStores.forEach((l) => l.store.dispose());
+    this.layoutStores.clear();
+    this.layouts.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -2,9 +2,11 @@ import * as vscode from 'vscode';
 import type { CanvasIntent } from '../../language-server/edits/intents.js';
 import type { PipelineModelResult } from '../../language-server/lsp/protocol.js';
 import { BLOCK_SPECS } from '../../language-server/schema/property-schema.js';
-import type { CanvasGraph, CanvasToHost, HostToCanvas, PipelineEdge, XY } from '../../webviews/canvas/protocol.js';
+import { placeNewNodes } from '../../webviews/canvas/layout/place-new.js';
+import type { CanvasGraph, CanvasToHost, HostToCanvas, PipelineEdge, Positions, XY } from '../../webviews/canvas/protocol.js';
 import { isCanvasToHost } from '../../webviews/canvas/protocol-guards.js';
 import { firstSyntaxError, nodeAt, readersOf, toCanvasGraph } from './canvas-graph.js';
+import type { LayoutService } from './layout-service.js';
 import type { LayoutStore } from './layout-store.js';
 import type { PipelineModelFeed } from './model-feed.js';
 import type { RunStatusBoard } from './run-status-board.js';
@@ -17,6 +19,8 @@ export interface SessionDeps {
   extensionUri: vscode.Uri;
   feed: PipelineModelFeed;
   layout: LayoutStore;
+  /** ELK in a worker thread, shared by every canvas. */
+  layouts: LayoutService;
   runs: RunStatusBoard;
   log: vscode.LogOutputChannel;
 }
@@ -39,6 +43,10 @@ export class CanvasSession implements vscode.Disposable {
   private lastSelected: string | null | undefined;
   private modelWaiters: (() => void)[] = [];
   private disposed = false;
+  /** The webview asked for a laid-out graph (it has no positions, or Auto-layout): the next document carries one. */
+  private layoutWanted = false;
+  /** A document waits for its layout: later models are posted when it is (the newest one, laid out or not). */
+  private layingOut = false;
 
   constructor(private readonly deps: SessionDeps) {
     this.document = deps.document;
@@ -85,7 +93,13 @@ export class CanvasSession implements vscode.Disposable {
     }
     const message: CanvasToHost = raw;
     switch (message.type) {
-      case 'ready': return this.onReady();
+      case 'ready':
+        this.layoutWanted = message.layout === true;
+        return this.onReady();
+      case 'layout':
+        this.layoutWanted = true;
+        if (this.latest) this.postDocument();
+        return;
       case 'intent':
         trace('host: intent received');
         return void this.gesture([message.intent], message.at);
@@ -130,6 +144,9 @@ export class CanvasSession implements vscode.Disposable {
     if (!result.hasSyntaxErrors) {
       this.lastGood = toCanvasGraph(result, (r) => this.document.getText(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)));
       this.deps.layout.keepOnly(new Set(result.model.nodes.map((n) => n.id)));
+      // Before the webview has even loaded: lay the graph out now, so it is ready when the webview is.
+      // (A webview with saved positions does not ask for it; the worker's time is then spent for nothing.)
+      if (!this.webviewReady) this.laidOut(this.lastGood).catch(() => undefined);
     }
     this.postDocument();
     // The cursor's block may have been worked out from an older model while the user typed: look again.
@@ -141,10 +158,44 @@ export class CanvasSession implements vscode.Disposable {
   }
 
   private postDocument(): void {
+    if (this.layingOut) return;
+    if (this.layoutWanted && this.lastGood && this.webviewReady) return void this.postLaidOut(this.lastGood);
+    this.postNow();
+  }
+
+  private postNow(layout?: Positions): void {
     const r = this.latest!;
     const syntaxError = r.hasSyntaxErrors ? firstSyntaxError(r.diagnostics) ?? { message: 'syntax error', line: 0 } : undefined;
-    this.post({ type: 'document', version: r.version, graph: this.lastGood, ...(syntaxError ? { syntaxError } : {}) });
+    this.post({ type: 'document', version: r.version, graph: this.lastGood, ...(syntaxError ? { syntaxError } : {}), ...(layout ? { layout } : {}) });
     trace('host: document posted');
+  }
+
+  /**
+   * Posts the newest document with the layout of `graph`. Models arriving meanwhile are not posted
+   * separately: the newest goes with the layout, and the webview places nodes the layout lacks.
+   */
+  private async postLaidOut(graph: CanvasGraph): Promise<void> {
+    this.layingOut = true;
+    let layout: Positions;
+    try {
+      layout = await this.laidOut(graph);
+    } catch (e) {
+      // Readable, if not as tidy: each node right of its inputs (as for nodes added later).
+      this.deps.log.warn(`canvas: layout failed, placing nodes simply: ${String(e)}`);
+      layout = placeNewNodes(graph, {});
+    } finally {
+      this.layingOut = false;
+    }
+    if (this.disposed) return;
+    this.layoutWanted = false;
+    this.postNow(layout);
+  }
+
+  private async laidOut(graph: CanvasGraph): Promise<Positions> {
+    trace('host: layout requested');
+    const layout = await this.deps.layouts.layout(graph);
+    trace('host: layout done');
+    return layout;
   }
 
   private nextModel(): Promise<void> {

@@ -51,6 +51,13 @@ describe('the pipeline canvas on churn.mlpipe', () => {
     await runCommand(page, 'MLPipe: Open Canvas to the Side');
     await toHaveCount(canvas.locator('[data-node-id]'), BLOCKS, 60_000);
     await expect(canvas.locator('.react-flow__edge').first()).toBeVisible();
+    // The positions came from the host with the graph; the webview loaded no script but its bundle (no ELK).
+    const loaded = await canvas.locator('body').evaluate(() => ({
+      layout: performance.getEntriesByName('mlpipe:layout').length,
+      scripts: performance.getEntriesByType('resource').filter((r) => (r as PerformanceResourceTiming).initiatorType === 'script').map((r) => new URL(r.name).pathname.split('/').pop()),
+    }));
+    if (loaded.layout !== 1) throw new Error(`expected one layout from the host, got ${loaded.layout}`);
+    if (loaded.scripts.some((s) => s !== 'canvas.js')) throw new Error(`the canvas loaded scripts besides its bundle: ${loaded.scripts.join(', ')}`);
     await screenshotThemes(workbench, '01-opened');
   }));
 

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { BLOCK_SPECS } from '../../language-server/schema/property-schema.js';
 import { CanvasApp } from '../../webviews/canvas/components/CanvasApp.js';
 import { PALETTE_MIME } from '../../webviews/canvas/components/palette-items.js';
+import { layoutGraph } from '../../webviews/canvas/layout/elk-layout.js';
 import type { CanvasGraph, HostToCanvas } from '../../webviews/canvas/protocol.js';
 import { canvasGraphOf } from './browser/canvas-fixture.js';
 import { fakeVsCode, type FakeVsCode } from './fake-vscode.js';
@@ -15,14 +16,17 @@ beforeAll(async () => {
 
 const init: HostToCanvas = { type: 'init', fileName: 'churn.mlpipe', schemas: [...BLOCK_SPECS], positions: {}, readOnly: false };
 
-/** Renders the canvas, does the handshake and waits until the graph's nodes are drawn. */
+/**
+ * Renders the canvas, does the handshake and waits until the graph's nodes are drawn. The canvas has
+ * no positions, so it asks for a layout, and the first document carries one, as from the host.
+ */
 async function openCanvas(graph: CanvasGraph = churn, extra: Partial<Extract<HostToCanvas, { type: 'document' }>> = {}): Promise<FakeVsCode> {
   const vscode = fakeVsCode();
   render(<CanvasApp host={vscode.host} />);
   expect(screen.getByText(/Loading the pipeline/)).toBeTruthy();
-  expect(vscode.posted).toEqual([{ type: 'ready' }]);
+  expect(vscode.posted).toEqual([{ type: 'ready', layout: true }]);
   await vscode.send(init);
-  await vscode.send({ type: 'document', version: 1, graph, ...extra });
+  await vscode.send({ type: 'document', version: 1, graph, layout: await layoutGraph(graph), ...extra });
   await waitFor(() => expect(document.querySelectorAll('[data-node-id]')).toHaveLength(graph.nodes.length));
   return vscode;
 }
@@ -212,7 +216,37 @@ describe('canvas webview', () => {
     await waitFor(() => expect(node('events').closest('.react-flow__node')!.getAttribute('style')).toMatch(/translate\(5000px, ?7000px\)/));
     fireEvent.click(screen.getByText('Auto-layout'));
     expect(vscode.sent('resetLayout')).toHaveLength(1);
-    await waitFor(() => expect(node('events').closest('.react-flow__node')!.getAttribute('style')).not.toMatch(/5000px/));
+    // The host answers the layout request with the graph laid out again.
+    expect(vscode.sent('layout')).toHaveLength(1);
+    await vscode.send({ type: 'positions', positions: {} });
+    await vscode.send({ type: 'document', version: 1, graph: churn, layout: { ...(await layoutGraph(churn)), events: { x: 1, y: 2 } } });
+    await waitFor(() => expect(node('events').closest('.react-flow__node')!.getAttribute('style')).toMatch(/translate\(1px, ?2px\)/));
+  });
+
+  test('the canvas draws the positions the host laid out, and draws nothing before they come', async () => {
+    const vscode = fakeVsCode();
+    render(<CanvasApp host={vscode.host} />);
+    await vscode.send(init);
+    await vscode.send({ type: 'document', version: 1, graph: churn });
+    // Asked in `ready`; no layout of its own, so no node is drawn (nowhere to draw it) yet.
+    expect(vscode.posted[0]).toEqual({ type: 'ready', layout: true });
+    expect(document.querySelectorAll('[data-node-id]')).toHaveLength(0);
+    const layout = Object.fromEntries(churn.nodes.map((n, i) => [n.id, { x: 1000 + i, y: 2000 + i }]));
+    await vscode.send({ type: 'document', version: 1, graph: churn, layout });
+    await waitFor(() => expect(document.querySelectorAll('[data-node-id]')).toHaveLength(churn.nodes.length));
+    expect(node(churn.nodes[3].id).closest('.react-flow__node')!.getAttribute('style')).toMatch(/translate\(1003px, ?2003px\)/);
+    expect(vscode.sent('layout')).toHaveLength(0);
+  });
+
+  test('saved positions: the canvas asks for no layout and draws the graph at once', async () => {
+    const auto = Object.fromEntries(churn.nodes.map((n, i) => [n.id, { x: 10 * i, y: 500 }]));
+    const vscode = fakeVsCode({ auto });
+    render(<CanvasApp host={vscode.host} />);
+    expect(vscode.posted).toEqual([{ type: 'ready' }]);
+    await vscode.send(init);
+    await vscode.send({ type: 'document', version: 1, graph: churn });
+    await waitFor(() => expect(document.querySelectorAll('[data-node-id]')).toHaveLength(churn.nodes.length));
+    expect(node(churn.nodes[2].id).closest('.react-flow__node')!.getAttribute('style')).toMatch(/translate\(20px, ?500px\)/);
   });
 
   test('new blocks from the text appear next to what they read, without moving the others', async () => {

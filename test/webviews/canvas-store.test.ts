@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { CanvasHost } from '../../webviews/canvas/host.js';
+import { layoutGraph } from '../../webviews/canvas/layout/elk-layout.js';
 import type { CanvasGraph } from '../../webviews/canvas/protocol.js';
 import { createCanvasStore, type CanvasStore } from '../../webviews/canvas/state/canvas-store.js';
 import { canvasGraphOf } from './browser/canvas-fixture.js';
@@ -14,11 +15,11 @@ beforeAll(async () => {
 
 const host: CanvasHost = { post: () => undefined, listen: () => () => undefined, savedState: () => undefined, saveState: () => undefined };
 
-/** A store that has drawn `graph` (laid out by ELK). */
+/** A store that has drawn `graph` (laid out by ELK, as the host does). */
 async function drawn(graph: CanvasGraph): Promise<CanvasStore> {
   const store = createCanvasStore(host, () => false);
   store.getState().receive({ type: 'init', fileName: 'churn.mlpipe', schemas: [], positions: {}, readOnly: false });
-  store.getState().receive({ type: 'document', version: 1, graph });
+  store.getState().receive({ type: 'document', version: 1, graph, layout: await layoutGraph(graph) });
   await until(store, () => store.getState().nodes.length === graph.nodes.length);
   return store;
 }

@@ -58,7 +58,8 @@ export function isIntent(x: unknown): x is CanvasIntent {
 export function isCanvasToHost(x: unknown): x is CanvasToHost {
   if (!isObj(x)) return false;
   switch (x.type) {
-    case 'ready': case 'resetLayout': return true;
+    case 'ready': return x.layout === undefined || typeof x.layout === 'boolean';
+    case 'resetLayout': case 'layout': return true;
     case 'intent': return isIntent(x.intent) && (x.at === undefined || isXY(x.at));
     case 'delete': return isStrArray(x.nodes) && Array.isArray(x.edges) && x.edges.every(isEdge);
     case 'reveal': return isStr(x.id) && typeof x.openText === 'boolean';
@@ -82,7 +83,8 @@ export function isHostToCanvas(x: unknown): x is HostToCanvas {
   switch (x.type) {
     case 'init': return isStr(x.fileName) && Array.isArray(x.schemas) && isPositions(x.positions) && typeof x.readOnly === 'boolean';
     case 'document': return isNum(x.version) && (x.graph === null || (isObj(x.graph) && Array.isArray(x.graph.nodes) && Array.isArray(x.graph.edges)))
-      && (x.syntaxError === undefined || (isObj(x.syntaxError) && isStr(x.syntaxError.message) && isNum(x.syntaxError.line)));
+      && (x.syntaxError === undefined || (isObj(x.syntaxError) && isStr(x.syntaxError.message) && isNum(x.syntaxError.line)))
+      && (x.layout === undefined || isPositions(x.layout));
     case 'positions': return isPositions(x.positions);
     case 'select': return x.id === null || isStr(x.id);
     case 'runStatus': return isRunStatusUpdate(x.update);

@@ -86,7 +86,15 @@ export type HostToCanvas =
    * The graph of a document version. While the text has syntax errors `graph` is the last good one
    * (or null if there never was one) and `syntaxError` says where the text is broken.
    */
-  | { type: 'document'; version: number; graph: CanvasGraph | null; syntaxError?: { message: string; line: number } }
+  | {
+    type: 'document'; version: number; graph: CanvasGraph | null; syntaxError?: { message: string; line: number };
+    /**
+     * Positions of the whole graph laid out by the host (ELK, in a worker thread), when the canvas
+     * asked for them: in `ready` (it has no positions of its own) or with `layout` (Auto-layout).
+     * It may lack nodes added while the layout ran; the canvas places those beside their inputs.
+     */
+    layout?: Positions;
+  }
   /** Hand-placed positions changed outside this canvas (another canvas, git, Auto-layout). */
   | { type: 'positions'; positions: Positions }
   /** The cursor in the text moved into a block (null: outside every block). */
@@ -98,7 +106,10 @@ export type HostToCanvas =
   | { type: 'command'; command: CanvasCommand };
 
 export type CanvasToHost =
-  | { type: 'ready' }
+  /** The handshake. `layout`: the canvas has no positions of its own; send the first graph laid out. */
+  | { type: 'ready'; layout?: boolean }
+  /** Send the graph again with a fresh layout (Auto-layout, or a graph none of whose nodes has a position). */
+  | { type: 'layout' }
   /** A gesture; `at` is where a palette item was dropped (the new node is placed there). */
   | { type: 'intent'; intent: CanvasIntent; at?: XY }
   /** Delete key or the form's Delete button: nodes and edges together, confirmed by the host when referenced. */

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { webviewPage } from '../../../extension/canvas/webview-page.js';
+import { layoutGraph } from '../../../webviews/canvas/layout/elk-layout.js';
 import type { CanvasGraph, HostToCanvas, Positions } from '../../../webviews/canvas/protocol.js';
 import { BLOCK_SPECS } from '../../../language-server/schema/property-schema.js';
 import { THEMES, type ThemeName } from './preview-themes.js';
@@ -22,13 +23,14 @@ export async function startPreview(graph: CanvasGraph, options: { theme?: ThemeN
   const dist = join(process.cwd(), 'dist', 'webviews');
   const theme = THEMES[options.theme ?? 'dark'];
   const init: HostToCanvas = { type: 'init', fileName: 'preview.mlpipe', schemas: [...BLOCK_SPECS], positions: options.positions ?? {}, readOnly: false };
-  const document: HostToCanvas = { type: 'document', version: 1, graph };
+  // The host's layout comes with the first document (it is laid out before the webview asks).
+  const document: HostToCanvas = { type: 'document', version: 1, graph, layout: await layoutGraph(graph) };
   const fakeHost = `
 window.__posted = [];
 window.__csp = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
 document.body.className = ${JSON.stringify(theme.bodyClass)};
-const replies = { ready: [${JSON.stringify(init)}, ${JSON.stringify(document)}] };
+const replies = { ready: [${JSON.stringify(init)}, ${JSON.stringify(document)}], layout: [${JSON.stringify(document)}] };
 window.acquireVsCodeApi = () => ({
   postMessage(m) { window.__posted.push(m); for (const r of replies[m.type] || []) window.postMessage(r, '*'); },
   getState() { return undefined; },

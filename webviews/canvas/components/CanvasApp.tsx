@@ -3,7 +3,6 @@ import { useEffect, useMemo } from 'react';
 import type { CanvasHost } from '../host.js';
 import { NODE_WIDTH, nodeHeight } from '../layout/node-size.js';
 import { createCanvasStore } from '../state/canvas-store.js';
-import { mark } from '../state/timeline.js';
 import { Banner } from './Banner.js';
 import { FlowView } from './FlowView.js';
 import { NoticeToast } from './NoticeToast.js';
@@ -19,9 +18,7 @@ export function CanvasApp({ host }: { host: CanvasHost }) {
   useEffect(() => {
     const stop = host.listen((m) => store.getState().receive(m));
     // The handshake: the host sends nothing before this, so no message is lost while React starts.
-    mark('ready');
-    host.post({ type: 'ready' });
-    store.getState().warmUp();
+    store.getState().ready();
     return stop;
   }, [host, store]);
   return (

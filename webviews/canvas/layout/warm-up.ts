@@ -16,7 +16,8 @@ function sampleGraph(): Pick<CanvasGraph, 'nodes' | 'edges'> {
 const ROUNDS = 8;
 
 /**
- * Lays out a small graph a few times while the canvas waits for its first model. ELK is compiled Java
+ * Lays out a small graph a few times when the layout thread starts (extension/canvas/layout-worker.ts),
+ * while the canvas's model and webview are on their way. ELK is compiled Java
  * (GWT): its first layouts run its class initialisers and cold code, which made the first layout of
  * a 500-node pipeline about twice as slow as later ones. Each round is short and yields in between,
  * and the rounds stop once `stop()` says the real graph is here, so a message waits at most one round.

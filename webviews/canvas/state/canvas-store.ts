@@ -1,9 +1,7 @@
 import { applyNodeChanges, type NodeChange } from '@xyflow/react';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CanvasHost } from '../host.js';
-import { layoutGraph } from '../layout/elk-layout.js';
 import { placeNewNodes } from '../layout/place-new.js';
-import { warmUpLayout } from '../layout/warm-up.js';
 import { mark } from './timeline.js';
 import { sameItems, toFlowEdges, toFlowNodes } from '../flow/to-flow.js';
 import type { PipelineFlowEdge, PipelineFlowNode } from '../flow/flow-types.js';
@@ -26,8 +24,12 @@ export interface CanvasState {
   syntaxError?: { message: string; line: number };
   /** Placed by hand (persisted by the host in the layout sidecar). */
   manual: Positions;
-  /** Computed by ELK or placed next to their inputs; kept for removed nodes so undo puts them back. */
+  /**
+   * Laid out by the host (ELK) or placed next to their inputs; kept for removed nodes so undo puts
+   * them back.
+   */
   auto: Positions;
+  /** Asked the host for a laid-out graph (none yet, or Auto-layout): nothing is drawn until it comes. */
   layingOut: boolean;
   selection: string[];
   /**
@@ -64,8 +66,8 @@ export interface CanvasActions {
   viewportChanged(viewport: Viewport): void;
   /** Called after the browser painted the current nodes: reports first paint and gesture timings. */
   painted(): void;
-  /** Warms ELK up while the first model is on its way, unless positions were restored (no layout then). */
-  warmUp(): void;
+  /** The handshake: says whether the canvas needs the host to lay the graph out (no saved positions). */
+  ready(): void;
 }
 
 export interface Viewport {
@@ -77,7 +79,7 @@ export interface Viewport {
 export type CanvasStore = StoreApi<CanvasState & CanvasActions>;
 
 const initialState = (auto: Positions): CanvasState => ({
-  initialised: false, fileName: '', readOnly: false, schemas: {}, graph: null, version: -1, manual: {}, auto, layingOut: false,
+  initialised: false, fileName: '', readOnly: false, schemas: {}, graph: null, version: -1, manual: {}, auto, layingOut: Object.keys(auto).length === 0,
   selection: [], formOpen: false, run: {}, nodes: [], edges: [], fitRequest: 0, fitMode: 'initial', focusRequest: null,
 });
 
@@ -121,31 +123,32 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
     let firstPaintReported = false;
     const saveState = () => host.saveState({ auto: get().auto, ...(viewport ? { viewport } : {}) });
 
-    /** Gives every node a position: ELK for a graph seen for the first time, else next to its inputs. */
-    const ensurePositions = async () => {
+    /**
+     * Gives every node a position: the host's layout for a graph none of whose nodes has one (the
+     * canvas asks for it and draws once it comes), else next to its inputs.
+     */
+    const ensurePositions = () => {
       const { graph, manual, auto, layingOut } = get();
       if (!graph || layingOut) return;
       const missing = graph.nodes.filter((n) => !manual[n.id] && !auto[n.id]);
       if (missing.length && !graph.nodes.some((n) => auto[n.id])) {
         set({ layingOut: true });
-        try {
-          mark('layout-start');
-          const laid = await layoutGraph(graph);
-          mark('layout-end');
-          // The first layout opens readable; Auto-layout afterwards shows everything.
-          set((s) => ({ auto: { ...s.auto, ...laid }, fitRequest: s.fitRequest + 1, fitMode: s.fitRequest === 0 ? 'initial' : 'all' }));
-        } finally {
-          set({ layingOut: false });
-        }
-        saveState();
-        // The graph may have changed while ELK ran: place whatever is still missing.
-        return ensurePositions();
+        host.post({ type: 'layout' });
+        return;
       }
       if (missing.length) {
         set((s) => ({ auto: { ...s.auto, ...placeNewNodes(graph, { ...s.auto, ...s.manual }) } }));
         saveState();
       }
       rebuild(true);
+    };
+
+    /** A layout of the whole graph from the host: replaces the computed positions, then fits the view. */
+    const laidOut = (layout: Positions) => {
+      mark('layout');
+      // The first layout opens readable; Auto-layout afterwards shows everything.
+      set((s) => ({ auto: layout, layingOut: false, fitRequest: s.fitRequest + 1, fitMode: s.fitRequest === 0 ? 'initial' : 'all' }));
+      saveState();
     };
 
     const sendGesture = () => {
@@ -163,19 +166,20 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
               initialised: true, fileName: message.fileName, readOnly: message.readOnly, manual: message.positions,
               schemas: Object.fromEntries(message.schemas.map((s) => [s.id, s])),
             });
-            void ensurePositions();
+            ensurePositions();
             return;
           case 'document':
             mark('document');
             // The selection is kept even for ids not in this graph: the text cursor may be in a block
             // the canvas shows only once the text parses again.
             set({ version: message.version, graph: message.graph, syntaxError: message.syntaxError });
-            void ensurePositions();
+            if (message.layout) laidOut(message.layout);
+            ensurePositions();
             return;
           case 'positions':
             mark('positions');
             set({ manual: message.positions });
-            void ensurePositions();
+            ensurePositions();
             return;
           case 'select':
             set({ selection: message.id ? [message.id] : [], focusRequest: message.id ? { id: message.id, seq: ++focusSeq } : get().focusRequest });
@@ -245,10 +249,9 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
       },
 
       autoLayout() {
-        const { graph } = get();
-        set({ manual: {}, auto: {} });
+        set({ manual: {}, auto: {}, layingOut: true });
         if (!get().readOnly) host.post({ type: 'resetLayout' });
-        if (graph) void ensurePositions();
+        host.post({ type: 'layout' });
       },
 
       dismissNotice() {
@@ -268,9 +271,9 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
         saveState();
       },
 
-      warmUp() {
-        if (Object.keys(get().auto).length) return;
-        void warmUpLayout(() => get().graph !== null || get().layingOut);
+      ready() {
+        mark('ready');
+        host.post({ type: 'ready', ...(get().layingOut ? { layout: true } : {}) });
       },
 
       painted() {

@@ -1,9 +1,10 @@
 /**
- * Named moments of the canvas's work (document received, layout, gesture sent, ...) as User Timing
+ * Named moments of the canvas's work (document received, gesture sent, ...) as User Timing
  * marks, so the benchmarks can tell where first paint and gesture time goes. One mark per name: the
  * latest replaces the previous, so a long session does not accumulate them.
  */
-export type Moment = 'script' | 'ready' | 'document' | 'positions' | 'layout-start' | 'layout-end' | 'gesture-sent';
+/** `layout`: a document came with the host's layout of the whole graph. */
+export type Moment = 'script' | 'ready' | 'document' | 'layout' | 'positions' | 'gesture-sent';
 
 export function mark(moment: Moment): void {
   if (typeof performance === 'undefined' || typeof performance.mark !== 'function') return;
