@@ -68,6 +68,55 @@ while (my $line = <STDIN>) {
 
 const PERL = '/usr/bin/perl';
 
+/**
+ * The same server in Python, preferred where /usr/bin/python3 is: `os.posix_spawn` starts the step's shell
+ * with vfork semantics (glibc), so the server's address space is neither copied nor touched per step,
+ * where Perl's fork copied its page tables and the child faulted in copies of the pages it wrote before
+ * its exec: together the larger part of a no-op step's CPU. The child gets its own session (setsid), stdin
+ * from /dev/null, output appended to the spool files, the default action for SIGPIPE and SIGXFSZ (Python
+ * ignores them, and ignored signals survive exec), and fd 3 (the server's stdout) for its EXIT trap. Same
+ * lines in and out as the Perl server; `ready` first: a Python without posix_spawn (before 3.8) exits
+ * before that, and the next server takes over. The steps' base environment is the one the server was
+ * started with, read from /proc/self/environ: Python's own os.environ may have gained LC_CTYPE (PEP 538).
+ */
+const PYTHON_SERVER = String.raw`
+import os, re, signal, sys
+W = re.compile(rb"(?:'[^']*'|\\.|[^\s'\\])+")
+U = re.compile(rb"'([^']*)'|\\(.)")
+unq = lambda w: U.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), w)
+spawn = os.posix_spawn
+os.dup2(1, 3)
+os.write(1, b'ready\n')
+base = dict(kv.split(b'=', 1) for kv in open('/proc/self/environ', 'rb').read().split(b'\0') if b'=' in kv)
+A = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+SIGS = (signal.SIGPIPE, signal.SIGXFSZ)
+for line in sys.stdin.buffer:
+  f = [unq(w) for w in W.findall(line)]
+  if not f:
+    continue
+  if f[0] == b'w':
+    try:
+      r, st = os.waitpid(int(f[1]), 0) if int(f[1]) > 0 else (0, 0)
+      code = 127 if r <= 0 else 128 + os.WTERMSIG(st) if os.WIFSIGNALED(st) else os.WEXITSTATUS(st)
+    except (ChildProcessError, ValueError):
+      code = 127
+    os.write(1, b'done %s %d\n' % (f[2], code))
+    continue
+  id, script, out, err, token = f[:5]
+  env = dict(base)
+  env[b'MLPIPE_FORK_ID'] = id
+  env[b'MLPIPE_STEP_TOKEN'] = token
+  try:
+    pid = spawn(b'/bin/sh', [b'/bin/sh', script, b'mlpipe-step'], env, setsid=True, setsigdef=SIGS, file_actions=[
+      (os.POSIX_SPAWN_OPEN, 0, b'/dev/null', os.O_RDONLY, 0), (os.POSIX_SPAWN_OPEN, 1, out, A, 0o666), (os.POSIX_SPAWN_OPEN, 2, err, A, 0o666)])
+  except OSError:
+    os.write(1, b'pid %s 0\ndone %s 127\n' % (id, id))
+    continue
+  os.write(1, b'pid %s %d\n' % (id, pid))
+`;
+
+const PYTHON = '/usr/bin/python3';
+
 interface Pending {
   pid?: number;
   asked: boolean;
@@ -108,8 +157,11 @@ export class ForkServer {
   /** Whether the server has said it runs; lines wait in the outbox until then. */
   private ready = false;
 
-  /** `kind` chooses the server (tests run both); by default Perl where it is installed, else the shell. */
-  constructor(kind: ForkServerKind | undefined = flavour()) {
+  /**
+   * `kind` chooses the server (tests run each); by default Python, else Perl where installed, else the
+   * shell. `programs` replaces the interpreters' paths (tests: one that cannot serve).
+   */
+  constructor(kind: ForkServerKind | undefined = flavour(), private readonly programs: { python?: string; perl?: string } = {}) {
     this.kind = kind ?? 'sh';
   }
 
@@ -184,17 +236,25 @@ export class ForkServer {
     // not to the fork server or the steps.
     // Its stderr is ignored: the shell would only report its jobs' deaths there (steps' own output goes to
     // their spool files).
-    const sh = this.kind === 'perl'
-      ? spawn(PERL, ['-e', PERL_SERVER], { stdio: ['pipe', 'pipe', 'ignore'], detached: true })
-      : spawn('/bin/sh', ['-c', SH_SERVER], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
+    const options = { stdio: ['pipe', 'pipe', 'ignore'] as ('pipe' | 'ignore')[], detached: true };
+    // Python: -I (no user site, no PYTHON* variables), -S (no site module: a faster start).
+    const sh = this.kind === 'python' ? spawn(this.programs.python ?? PYTHON, ['-I', '-S', '-c', PYTHON_SERVER], options)
+      : this.kind === 'perl' ? spawn(this.programs.perl ?? PERL, ['-e', PERL_SERVER], options)
+        : spawn('/bin/sh', ['-c', SH_SERVER], options);
     sh.stdout!.setEncoding('utf8');
     sh.stdout!.on('data', (chunk: string) => this.onData(chunk));
+    // A program that cannot be started at all (removed since `flavour` looked) ends like one that exits.
+    let ended = false;
+    sh.on('error', () => sh.emit('exit', null, null));
     sh.on('exit', () => {
-      if (!this.ready && this.kind === 'perl') {
-        // Perl without its POSIX module: nothing was sent to it yet; the shell server takes over.
+      if (ended) return;
+      ended = true;
+      if (!this.ready && this.kind !== 'sh') {
+        // A Python without posix_spawn, a Perl without its POSIX module: nothing was sent to it yet; the
+        // next server takes over.
         this.sh = undefined;
-        this.kind = 'sh';
-        flavourCache = 'sh';
+        this.kind = this.kind === 'python' && existsSync(this.programs.perl ?? PERL) ? 'perl' : 'sh';
+        flavourCache = this.kind;
         this.shell();
         if (this.pending.size) this.hold(true);
         return;
@@ -245,13 +305,16 @@ export class ForkServer {
       if (m[1] === 'pid') {
         p.pid = value;
         p.onPid(value);
+        // A step can end (and its trap report) before the server has written its pid: reap it now.
+        if (p.resolved && !p.asked && value > 0) this.ask(id, p);
       } else if (m[1] === 'exit') {
-        // The trap's report: the step is done. Reap it (the answer is only bookkeeping then).
+        // The trap's report: the step is done. Reap it (the answer is only bookkeeping then) once its pid
+        // is known.
         if (!p.resolved) {
           p.resolved = true;
           p.onExit({ status: value });
         }
-        if (!p.asked) this.ask(id, p);
+        if (!p.asked && p.pid !== undefined) this.ask(id, p);
       } else {
         this.pending.delete(id);
         if (!this.pending.size) this.hold(false);
@@ -283,21 +346,23 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export type ForkServerKind = 'perl' | 'sh';
+export type ForkServerKind = 'python' | 'perl' | 'sh';
 
 let scriptSeq = 0;
 let flavourCache: ForkServerKind | null | undefined;
 
 /**
- * Which server this machine can run, decided once per process: Perl where /usr/bin/perl is (whether its
- * POSIX module loads shows when it starts: see `ready`), else dash with util-linux's setsid, else none.
- * Nothing is started to find out when Perl is there: a process start from the runtime costs milliseconds.
- * `MLPIPE_FORK_SERVER=sh` chooses the shell server.
+ * Which server this machine can run, decided once per process: Python where /usr/bin/python3 is, else
+ * Perl where /usr/bin/perl is (whether they can serve shows when they start: see `ready`), else dash with
+ * util-linux's setsid, else none. Nothing is started to find out when Python or Perl is there: a process
+ * start from the runtime costs milliseconds. `MLPIPE_FORK_SERVER=perl` or `=sh` chooses that server.
  */
 function flavour(): ForkServerKind | undefined {
   if (flavourCache === undefined) {
+    const chosen = process.env.MLPIPE_FORK_SERVER;
     if (process.platform !== 'linux' || !existsSync('/bin/sh')) flavourCache = null;
-    else if (process.env.MLPIPE_FORK_SERVER !== 'sh' && existsSync(PERL)) flavourCache = 'perl';
+    else if (chosen !== 'sh' && chosen !== 'perl' && existsSync(PYTHON)) flavourCache = 'python';
+    else if (chosen !== 'sh' && existsSync(PERL)) flavourCache = 'perl';
     else flavourCache = spawnSync('setsid', ['--version'], { stdio: 'ignore' }).status === 0 ? 'sh' : null;
   }
   return flavourCache ?? undefined;

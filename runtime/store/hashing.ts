@@ -14,34 +14,68 @@ export function sha256(data: string | Uint8Array): string {
   return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
-/** A stable JSON text (keys sorted) so that equal values always hash alike. */
+/**
+ * A stable JSON text (keys sorted) so that equal values always hash alike: exactly the text of
+ * `JSON.stringify(value, replacer)` with a replacer that rebuilds every object with its keys sorted (the
+ * definition; test/unit/runtime/hashing.test.ts checks the two agree). Built directly: a replacer is
+ * called back for every value, primitives included, and copies every object, which made key hashing a
+ * tenth of the runtime's own CPU per step.
+ */
 export function canonicalJson(value: unknown): string {
-  // Without an object of several keys there is nothing to sort, and the replacer (which copies every
-  // object it meets) would return the same text: most of a key's fields are strings and lists.
-  return needsSorting(value) ? JSON.stringify(value, sortKeys) : JSON.stringify(value);
+  return canonical(value, '') as string;
 }
 
-function sortKeys(_k: string, v: unknown): unknown {
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/**
+ * The text of one value, or undefined where JSON.stringify leaves it out (undefined, functions, symbols).
+ * As JSON.stringify does: an own JSON form (`toJSON(key)`, e.g. Date) first, then the value it gives.
+ */
+function canonical(value: unknown, key: string): string | undefined {
+  let v = value;
+  if (((typeof v === 'object' && v !== null) || typeof v === 'bigint') && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    v = (v as { toJSON: (k: string) => unknown }).toJSON(key);
   }
-  return v;
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += `${i ? ',' : ''}${canonical(v[i], String(i)) ?? 'null'}`;
+    return `${out}]`;
+  }
+  const o = v as Record<string, unknown>;
+  let out = '{';
+  let first = true;
+  for (const k of sortedKeys(o)) {
+    const text = canonical(o[k], k);
+    if (text === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${text}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
-/** Whether `value` holds an object with two keys or more, or one with its own JSON form (`toJSON`). */
-function needsSorting(value: unknown): boolean {
-  if (!value || typeof value !== 'object') return false;
-  if (Array.isArray(value)) {
-    for (const x of value) if (needsSorting(x)) return true;
-    return false;
+/**
+ * The order the definition yields: keys sorted by code unit, then laid out as an object lays out its
+ * keys, array indices first in numeric order (ECMAScript's OrdinaryOwnPropertyKeys).
+ */
+function sortedKeys(o: Record<string, unknown>): string[] {
+  const keys = Object.keys(o);
+  if (keys.length < 2) return keys;
+  const indices: string[] = [];
+  const names: string[] = [];
+  for (const k of keys) (isArrayIndex(k) ? indices : names).push(k);
+  // Object.keys already gives the indices in numeric order.
+  names.sort();
+  return indices.length ? [...indices, ...names] : names;
+}
+
+/** A canonical numeric string below 2³²−1 (an array index). */
+function isArrayIndex(k: string): boolean {
+  const c = k.charCodeAt(0);
+  if (c < 48 || c > 57 || (c === 48 && k.length > 1) || k.length > 10) return false;
+  for (let i = 1; i < k.length; i++) {
+    const d = k.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
   }
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
-  let keys = 0;
-  for (const k in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
-    if (++keys > 1 || needsSorting((value as Record<string, unknown>)[k])) return true;
-  }
-  return false;
+  return Number(k) < 4294967295;
 }
 
 export const hashValue = (value: unknown): string => sha256(canonicalJson(value));

@@ -39,3 +39,12 @@ test('the CLI answers alike without a cache, writing it, reading it, and after a
   expect(caches()).toEqual([caches()[0]]);
   expect(readFileSync(cache).length).toBeGreaterThan(1000);
 });
+
+test('short CLI commands start with a larger optimisation budget, long-lived ones with V8 defaults', async () => {
+  // bin/v8-flags.cjs: TurboFan's compiling cost more than it gave back in a one-second command. The test
+  // above runs `graph` with the flag set and checks that its code cache is accepted (not rewritten).
+  const { createRequire } = await import('node:module');
+  const { cliFlags } = createRequire(import.meta.url)('../../../bin/v8-flags.cjs') as { cliFlags: (c: string) => string[] };
+  for (const c of ['run', 'plan', 'graph', 'runs', 'train', 'other']) expect(cliFlags(c)).toEqual(['--interrupt-budget=1000000']);
+  for (const c of ['serve', 'deploy', 'score']) expect(cliFlags(c)).toEqual([]);
+});

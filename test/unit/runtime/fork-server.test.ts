@@ -9,12 +9,23 @@ import { ForkServer, launchScript, type ForkServerKind } from '../../../runtime/
 // answers for the same launches. Real processes; every wait is for the server's own report.
 
 const TRAP = `trap 's=$?; echo $s > "$MLPIPE_STATUS_FILE"; echo "exit $MLPIPE_FORK_ID $s" >&3 2>/dev/null; exit $s' EXIT\n`;
+const hasPython = spawnSync('/usr/bin/python3', ['-c', 'import os; os.posix_spawn'], { stdio: 'ignore' }).status === 0;
 const hasPerl = spawnSync('/usr/bin/perl', ['-MPOSIX', '-e', '1'], { stdio: 'ignore' }).status === 0;
 const hasSetsid = spawnSync('setsid', ['--version'], { stdio: 'ignore' }).status === 0;
-const kinds = ([['perl', hasPerl], ['sh', hasSetsid]] as [ForkServerKind, boolean][]).filter(([, ok]) => ok).map(([k]) => k);
+const kinds = ([['python', hasPython], ['perl', hasPerl], ['sh', hasSetsid]] as [ForkServerKind, boolean][]).filter(([, ok]) => ok).map(([k]) => k);
 
 const dir = mkdtempSync(join(tmpdir(), 'mlpipe-fork-server-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** After `reaped`, the step's pid names no process, or (reused already) not a zombie of ours. */
+function isZombieOrGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
 
 describe.runIf(process.platform === 'linux' && kinds.length)('fork server', () => {
   let n = 0;
@@ -85,6 +96,59 @@ describe.runIf(process.platform === 'linux' && kinds.length)('fork server', () =
       expect(await a.exited).toEqual({ status: 0 });
       expect(await (await b).exited).toEqual({ status: 0 });
       await a.reaped;
+    } finally {
+      server.dispose();
+    }
+  });
+
+  test.each(kinds)('%s: many steps that end at once are all reported and reaped, whatever order the server answers in', async (kind) => {
+    // Started together, an instant step's trap can report its exit before the server has written its pid;
+    // it is reaped once the pid is known (the Python server used to be sent "w undefined" and die).
+    const server = new ForkServer(kind);
+    try {
+      const steps = Array.from({ length: 40 }, (_, i) => start(server, `exit ${i % 7}`));
+      const exits = await Promise.all(steps.map((s) => s.exited));
+      expect(exits.map((e) => e.status)).toEqual(steps.map((_, i) => i % 7));
+      await Promise.all(steps.map((s) => s.reaped));
+      for (const s of steps) expect(isZombieOrGone(await s.pid)).toBe(true);
+    } finally {
+      server.dispose();
+    }
+  });
+
+  test.each(kinds)('%s: a step gets default signal dispositions and exactly the environment the runtime had', async (kind) => {
+    // Python ignores SIGPIPE, and ignored signals survive exec: \`yes\` would then get EPIPE and complain on
+    // stderr instead of dying quietly. Under LANG=C Python adds LC_CTYPE to its own environment (PEP 538),
+    // which must not reach the steps.
+    const saved = { LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, LC_CTYPE: process.env.LC_CTYPE };
+    process.env.LANG = 'C';
+    delete process.env.LC_ALL;
+    delete process.env.LC_CTYPE;
+    const server = new ForkServer(kind);
+    try {
+      const s = start(server, 'yes | head -n 1; echo "ctype=${LC_CTYPE-unset}"');
+      expect(await s.exited).toEqual({ status: 0 });
+      expect(readFileSync(`${s.base}.out`, 'utf8')).toBe('y\nctype=unset\n');
+      expect(readFileSync(`${s.base}.err`, 'utf8')).toBe('');
+    } finally {
+      server.dispose();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  test.runIf(hasPython && (hasPerl || hasSetsid))('a Python that cannot serve hands its launches to the next server', async () => {
+    // /bin/false stands in for a Python without posix_spawn: it exits before saying ready.
+    const server = new ForkServer('python', { python: '/bin/false' });
+    try {
+      const first = start(server, 'echo "session $(cut -d" " -f6 /proc/$$/stat) pid $$"; exit 4');
+      const second = start(server, 'exit 6');
+      const pid = await first.pid;
+      expect(await first.exited).toEqual({ status: 4 });
+      expect(await second.exited).toEqual({ status: 6 });
+      expect(readFileSync(`${first.base}.out`, 'utf8')).toBe(`session ${pid} pid ${pid}\n`);
     } finally {
       server.dispose();
     }

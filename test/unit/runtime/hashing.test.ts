@@ -25,7 +25,7 @@ function random(seed: number): () => number {
   };
 }
 
-const KEYS = ['b', 'a', 'z', '10', '2', 'ä', 'A', '', '__proto__x', 'kind', 'v'];
+const KEYS = ['b', 'a', 'z', '10', '2', 'ä', 'A', '', '__proto__x', 'kind', 'v', '01', '-1', '1.5', '4294967294', '4294967295', '0', '😀', 'é'];
 
 function value(r: () => number, depth: number): unknown {
   const pick = Math.floor(r() * (depth > 3 ? 6 : 10));
@@ -58,7 +58,10 @@ describe('canonical JSON and hashes', () => {
     class Stamp { constructor(readonly b = 1, readonly a = 2) {} toJSON() { return { z: this.b, y: this.a }; } }
     const inherited = Object.create({ hidden: 1 }) as Record<string, unknown>;
     inherited.only = { d: 1, c: 2 };
-    for (const v of [new Stamp(), [new Stamp()], { toJSON: () => ({ b: 1, a: 2 }) }, [{ w: { toJSON: () => ({ d: 1, c: 2 }) } }], { x: new Date(0) }, inherited, [{ b: 1 }, { a: [{ d: 1, c: 2 }] }], new Map([[1, 2]]), { one: { b: 1, a: 2 } }]) {
+    for (const v of [new Stamp(), [new Stamp()], { toJSON: () => ({ b: 1, a: 2 }) }, [{ w: { toJSON: () => ({ d: 1, c: 2 }) } }], { x: new Date(0) }, inherited, [{ b: 1 }, { a: [{ d: 1, c: 2 }] }], new Map([[1, 2]]), { one: { b: 1, a: 2 } },
+      // Boxed primitives, typed arrays, functions and symbols in objects and lists, a toJSON that uses its key.
+      { s: new String('ab'), n: new Number(3), t: new Uint8Array([3, 1]) }, [() => 1, Symbol('s'), undefined], { f: () => 1, y: Symbol('y'), u: undefined, k: 1 },
+      { p: { toJSON: (k: string) => ({ key: k, b: 1, a: 2 }) } }, [{ toJSON: (k: string) => k }]]) {
       expect(canonicalJson(v)).toBe(reference(v));
     }
   });
