@@ -60,7 +60,10 @@ describe('slurm target', () => {
     expect(rec.stdout).toEqual(['gpus=0 cpus=1']);
     expect(readFileSync(join(spec.env.MLPIPE_OUTPUT_DIR, 'm.txt'), 'utf8')).toBe('out\n');
     const id = jobOf(spec);
-    expect(sacct(id, 'State,ExitCode,ReqTRES,Timelimit,Partition')).toMatch(new RegExp(`^COMPLETED\\|0:0\\|.*gres/gpu=1.*\\|00:02:00\\|${cluster.partition}$`));
+    // slurmdbd may hold the job's record back a moment after the job ended (seen under load): wait for it.
+    const record = new RegExp(`^COMPLETED\\|0:0\\|.*gres/gpu=1.*\\|00:02:00\\|${cluster.partition}$`);
+    await waitFor('sacct to record the job with its resources', () => record.test(sacct(id, 'State,ExitCode,ReqTRES,Timelimit,Partition')), 20_000);
+    expect(sacct(id, 'State,ExitCode,ReqTRES,Timelimit,Partition')).toMatch(record);
     expect(rec.stderr).toContain(`mlpipe: Slurm job ${id}: COMPLETED`);
 
     const failing = recorder();
