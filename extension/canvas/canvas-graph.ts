@@ -38,7 +38,7 @@ export function toCanvasGraph(result: PipelineModelResult, textOf: (range: Sourc
 }
 
 /** Each diagnostic goes to the block it starts in; diagnostics outside blocks show on no node. */
-function problemsByNode(nodes: readonly PipelineNode[], diagnostics: readonly Diagnostic[]): Map<string, CanvasProblem[]> {
+export function problemsByNode(nodes: readonly PipelineNode[], diagnostics: readonly Diagnostic[]): Map<string, CanvasProblem[]> {
   const out = new Map<string, CanvasProblem[]>();
   for (const d of diagnostics) {
     const node = nodeAt(nodes, d.range.start);

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { CanvasIntent } from '../../language-server/edits/intents.js';
-import type { PipelineModelResult } from '../../language-server/lsp/protocol.js';
+import type { PipelineDiagnosticsParams, PipelineModelResult } from '../../language-server/lsp/protocol.js';
 import { BLOCK_SPECS } from '../../language-server/schema/property-schema.js';
 import type { CanvasGraph, CanvasToHost, HostToCanvas, PipelineEdge, XY } from '../../webviews/canvas/protocol.js';
 import { isCanvasToHost } from '../../webviews/canvas/protocol-guards.js';
 import { firstSyntaxError, nodeAt, readersOf, toCanvasGraph } from './canvas-graph.js';
+import { DocumentSender } from './document-sender.js';
+import { withDiagnostics, withProblemsOf } from './graph-problems.js';
 import type { LayoutStore } from './layout-store.js';
 import type { PipelineModelFeed } from './model-feed.js';
 import type { RunStatusBoard } from './run-status-board.js';
@@ -38,6 +40,7 @@ export class CanvasSession implements vscode.Disposable {
   private lastGood: CanvasGraph | null = null;
   private lastSelected: string | null | undefined;
   private modelWaiters: (() => void)[] = [];
+  private readonly sender = new DocumentSender();
   private disposed = false;
 
   constructor(private readonly deps: SessionDeps) {
@@ -56,7 +59,7 @@ export class CanvasSession implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'canvas', `Canvas: ${uri.path.split('/').pop()}`);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
-      feed.watch(uri, (r) => this.onModel(r)),
+      feed.watch(uri, { model: (r) => this.onModel(r), diagnostics: (p) => this.onDiagnostics(p) }),
       layout.onDidChange((positions) => this.post({ type: 'positions', positions })),
       runs.onDidChange((e) => {
         if (e.uri === uri.toString()) this.post({ type: 'runStatus', update: e.update });
@@ -107,6 +110,7 @@ export class CanvasSession implements vscode.Disposable {
   private onReady(): void {
     trace('host: webview ready');
     this.webviewReady = true;
+    this.sender.reset();
     this.post({
       type: 'init',
       fileName: this.document.uri.path.split('/').pop() ?? '',
@@ -128,7 +132,8 @@ export class CanvasSession implements vscode.Disposable {
     if (result.version !== this.document.version) return;
     this.latest = result;
     if (!result.hasSyntaxErrors) {
-      this.lastGood = toCanvasGraph(result, (r) => this.document.getText(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)));
+      const graph = toCanvasGraph(result, (r) => this.document.getText(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)));
+      this.lastGood = result.diagnosticsPending ? withProblemsOf(graph, this.lastGood) : graph;
       this.deps.layout.keepOnly(new Set(result.model.nodes.map((n) => n.id)));
     }
     this.postDocument();
@@ -140,10 +145,21 @@ export class CanvasSession implements vscode.Disposable {
     waiters.forEach((w) => w());
   }
 
+  /** The diagnostics of a model that came before them: the badges catch up. */
+  private onDiagnostics(p: PipelineDiagnosticsParams): void {
+    trace(`host: diagnostics received v${p.version}`);
+    const latest = this.latest;
+    if (!latest || latest.version !== p.version || !latest.diagnosticsPending) return;
+    this.latest = { ...latest, diagnostics: p.diagnostics, diagnosticsPending: false };
+    if (this.lastGood) this.lastGood = withDiagnostics(this.lastGood, latest.model.nodes, p.diagnostics);
+    this.postDocument();
+  }
+
   private postDocument(): void {
+    if (!this.webviewReady || this.disposed) return;
     const r = this.latest!;
     const syntaxError = r.hasSyntaxErrors ? firstSyntaxError(r.diagnostics) ?? { message: 'syntax error', line: 0 } : undefined;
-    this.post({ type: 'document', version: r.version, graph: this.lastGood, ...(syntaxError ? { syntaxError } : {}) });
+    this.post(this.sender.message(r.version, this.lastGood, syntaxError));
     trace('host: document posted');
   }
 

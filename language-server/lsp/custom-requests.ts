@@ -4,8 +4,8 @@ import type { Connection } from 'vscode-languageserver';
 import { analyzeDocument } from '../analysis/analysis.js';
 import { Codes } from '../validation/codes.js';
 import {
-  PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
-  type PipelineModelParams, type PipelineModelResult,
+  PipelineDiagnosticsChangedNotification, PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
+  type PipelineDiagnosticsParams, type PipelineModelParams, type PipelineModelResult,
 } from './protocol.js';
 import { trace, tracing } from './trace.js';
 
@@ -52,9 +52,32 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
       });
     }
   }
+  // A watched document's model goes out as soon as it is linked (the canvas redraws from it) and its
+  // diagnostics after validation, which takes as long as parsing; the canvas shows them as badges a
+  // moment later. Text with syntax errors waits for validation, as before: the canvas's banner needs
+  // the syntax-error diagnostics, and it keeps the last good graph anyway.
+  const pushedEarly = new Map<string, number>();
+  builder.onDocumentPhase(DocumentState.Linked, (doc) => {
+    const uri = doc.uri.toString();
+    if (!subscribers.has(uri) || doc.parseResult.lexerErrors.length + doc.parseResult.parserErrors.length > 0) return;
+    const model: PipelineModelResult = { ...pipelineModelOf(doc), diagnostics: [], diagnosticsPending: true };
+    trace('server: model built');
+    pushedEarly.set(uri, model.version);
+    void connection.sendNotification(PipelineModelChangedNotification, model);
+    trace('server: model sent');
+  });
   builder.onDocumentPhase(DocumentState.Validated, (doc) => {
-    if (!subscribers.has(doc.uri.toString())) return;
+    const uri = doc.uri.toString();
+    if (!subscribers.has(uri)) return;
     trace('server: validated');
+    const version = doc.textDocument.version;
+    if (pushedEarly.get(uri) === version) {
+      pushedEarly.delete(uri);
+      const params: PipelineDiagnosticsParams = { uri, version, diagnostics: doc.diagnostics ?? [] };
+      void connection.sendNotification(PipelineDiagnosticsChangedNotification, params);
+      trace('server: diagnostics sent');
+      return;
+    }
     const model = pipelineModelOf(doc);
     trace('server: model built');
     void connection.sendNotification(PipelineModelChangedNotification, model);

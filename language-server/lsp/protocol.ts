@@ -17,6 +17,12 @@ export interface PipelineModelResult {
   /** True when the text has syntax errors; the model is then partial. */
   hasSyntaxErrors: boolean;
   diagnostics: Diagnostic[];
+  /**
+   * Pushed models only: built right after linking, before validation, so a canvas can redraw
+   * sooner; `diagnostics` is then empty and the diagnostics of this version follow in
+   * `mlpipe/pipelineDiagnosticsChanged`. Never set while the text has syntax errors.
+   */
+  diagnosticsPending?: boolean;
 }
 
 /**
@@ -26,6 +32,14 @@ export interface PipelineModelResult {
 export const PipelineModelChangedNotification = 'mlpipe/pipelineModelChanged';
 export const SubscribePipelineModelNotification = 'mlpipe/subscribePipelineModel';
 export const UnsubscribePipelineModelNotification = 'mlpipe/unsubscribePipelineModel';
+
+/** The diagnostics of a version whose model was pushed with `diagnosticsPending`, once validated. */
+export const PipelineDiagnosticsChangedNotification = 'mlpipe/pipelineDiagnosticsChanged';
+export interface PipelineDiagnosticsParams {
+  uri: string;
+  version: number;
+  diagnostics: Diagnostic[];
+}
 
 /** The extension reports Workspace Trust: data checks and previews run only while it is granted. */
 export const TrustChangedNotification = 'mlpipe/trustChanged';
