@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CanvasIntent } from '../../language-server/edits/intents.js';
-import type { PipelineDiagnosticsParams, PipelineModelResult } from '../../language-server/lsp/protocol.js';
+import type { PipelineDiagnosticsParams, PipelineModelChangedParams } from '../../language-server/lsp/protocol.js';
 import { BLOCK_SPECS } from '../../language-server/schema/property-schema.js';
 import type { CanvasGraph, CanvasToHost, HostToCanvas, PipelineEdge, XY } from '../../webviews/canvas/protocol.js';
 import { isCanvasToHost } from '../../webviews/canvas/protocol-guards.js';
@@ -36,7 +36,8 @@ export class CanvasSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly document: vscode.TextDocument;
   private webviewReady = false;
-  private latest: PipelineModelResult | undefined;
+  /** The pushed model (the canvas's part), or the whole model first asked for, which has those fields too. */
+  private latest: PipelineModelChangedParams | undefined;
   private lastGood: CanvasGraph | null = null;
   private lastSelected: string | null | undefined;
   private modelWaiters: (() => void)[] = [];
@@ -126,7 +127,7 @@ export class CanvasSession implements vscode.Disposable {
     if (editor) this.selectAt(editor.selection.active);
   }
 
-  private onModel(result: PipelineModelResult): void {
+  private onModel(result: PipelineModelChangedParams): void {
     trace(`host: model received v${result.version}`);
     // Ranges of an older version would read the wrong text; the newer model is on its way.
     if (result.version !== this.document.version) return;

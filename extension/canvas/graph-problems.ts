@@ -3,7 +3,7 @@
  * validating, see custom-requests.ts). Pure, like canvas-graph.ts.
  */
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { PipelineNode } from '../../language-server/model/pipeline-model.js';
+import type { SourceRange } from '../../language-server/model/pipeline-model.js';
 import type { CanvasGraph, CanvasNode, CanvasProblem } from '../../webviews/canvas/protocol.js';
 import { problemsByNode } from './canvas-graph.js';
 
@@ -18,7 +18,7 @@ export function withProblemsOf(graph: CanvasGraph, previous: CanvasGraph | null)
 }
 
 /** `graph` with the problems of `diagnostics`; nodes whose problems are unchanged keep their objects. */
-export function withDiagnostics(graph: CanvasGraph, nodes: readonly PipelineNode[], diagnostics: readonly Diagnostic[]): CanvasGraph {
+export function withDiagnostics(graph: CanvasGraph, nodes: readonly { id: string; range: SourceRange }[], diagnostics: readonly Diagnostic[]): CanvasGraph {
   const problems = problemsByNode(nodes, diagnostics);
   return { ...graph, nodes: graph.nodes.map((n) => withProblems(n, problems.get(n.id) ?? [])) };
 }

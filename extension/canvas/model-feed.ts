@@ -3,12 +3,12 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   ApplyIntentsRequest, PipelineDiagnosticsChangedNotification, PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
-  type ApplyIntentsParams, type ApplyIntentsResult, type PipelineDiagnosticsParams, type PipelineModelResult,
+  type ApplyIntentsParams, type ApplyIntentsResult, type PipelineDiagnosticsParams, type PipelineModelChangedParams, type PipelineModelResult,
 } from '../../language-server/lsp/protocol.js';
 
 /** A model may come before its diagnostics (`diagnosticsPending`); they follow in `diagnostics`. */
 export interface FeedListener {
-  model(result: PipelineModelResult): void;
+  model(result: PipelineModelChangedParams): void;
   diagnostics(params: PipelineDiagnosticsParams): void;
 }
 
@@ -29,7 +29,7 @@ export class PipelineModelFeed implements vscode.Disposable {
       if (this.disposed) return;
       this.client = client;
       this.disposables.push(
-        client.onNotification(PipelineModelChangedNotification, (r: PipelineModelResult) => this.listeners.get(r.uri)?.forEach((l) => l.model(r))),
+        client.onNotification(PipelineModelChangedNotification, (r: PipelineModelChangedParams) => this.listeners.get(r.uri)?.forEach((l) => l.model(r))),
         client.onNotification(PipelineDiagnosticsChangedNotification, (p: PipelineDiagnosticsParams) => this.listeners.get(p.uri)?.forEach((l) => l.diagnostics(p))),
         client.onDidChangeState(() => {
           if (!client.isRunning()) return;

@@ -168,6 +168,8 @@ describe('pipeline model before validation', () => {
     expect(heard).toEqual(['model 2', 'diagnostics 2', 'model 3']);
     expect(models.get(2)).toMatchObject({ diagnosticsPending: true, diagnostics: [], hasSyntaxErrors: false });
     expect(models.get(2)!.model.nodes.map((n) => n.id)).toContain('events');
+    // The push carries the canvas's part of the model only (CanvasModel), not the runtime's fields.
+    expect(models.get(2)!.model.nodes.find((n) => n.id === 'train')).not.toHaveProperty('params');
     expect(diagnostics.get(2)!.diagnostics).toEqual(v2.diagnostics);
     expect(diagnostics.get(2)!.diagnostics.map((d) => d.code)).toContain('unresolved-reference');
     expect(models.get(3)).toMatchObject({ hasSyntaxErrors: true });

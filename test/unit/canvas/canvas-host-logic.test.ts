@@ -1,7 +1,8 @@
 // The canvas host's pure parts: graph preparation from the language server's answer, and the layout sidecar format.
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { pipelineModelOf } from '../../../language-server/lsp/custom-requests.js';
+import { canvasModelOf, pipelineModelOf } from '../../../language-server/lsp/custom-requests.js';
 import { firstSyntaxError, nodeAt, readersOf, toCanvasGraph } from '../../../extension/canvas/canvas-graph.js';
 import { parseLayout, serializeLayout } from '../../../extension/canvas/layout-format.js';
 import { DocumentSender } from '../../../extension/canvas/document-sender.js';
@@ -60,6 +61,20 @@ describe('canvas graph from the model', () => {
   });
 });
 
+describe('the pushed model: the canvas\'s part of the model', () => {
+  test('gives the same graph as the whole model, at a fraction of its size', async () => {
+    for (const text of [TEXT, readFileSync('samples/churn/churn.mlpipe', 'utf8')]) {
+      const { result, graph } = await graphOf(text);
+      const td = TextDocument.create('file:///x', 'mlpipe', 1, text);
+      const slim = canvasModelOf(result.model);
+      expect(toCanvasGraph({ model: slim, diagnostics: result.diagnostics }, (r) => td.getText(r))).toEqual(graph);
+      expect(slim.nodes.map((n) => [n.id, n.range, n.nameRange])).toEqual(result.model.nodes.map((n) => [n.id, n.range, n.nameRange]));
+      expect(readersOf(slim, ['events'])).toEqual(readersOf(result.model, ['events']));
+      expect(JSON.stringify(slim).length).toBeLessThan(JSON.stringify(result.model).length * 0.7);
+    }
+  });
+});
+
 describe('a model before its diagnostics (pushed right after linking)', () => {
   test('nodes keep their badges until the diagnostics come, then show exactly these', async () => {
     const before = await graphOf(TEXT);
@@ -67,7 +82,7 @@ describe('a model before its diagnostics (pushed right after linking)', () => {
     const nextText = TEXT.replace('retries nope', 'retries 2').replace('inputs [prep.out]', 'inputs [prep.nope]');
     const next = await graphOf(nextText);
     const td = TextDocument.create('file:///x', 'mlpipe', 2, nextText);
-    const early = toCanvasGraph({ ...next.result, diagnostics: [], diagnosticsPending: true }, (r) => td.getText(r));
+    const early = toCanvasGraph({ ...next.result, diagnostics: [] }, (r) => td.getText(r));
     const shown = withProblemsOf(early, before.graph);
     for (const n of shown.nodes) expect(n.problems).toEqual(before.graph.nodes.find((b) => b.id === n.id)!.problems);
     const late = withDiagnostics(shown, next.result.model.nodes, next.result.diagnostics);

@@ -168,6 +168,7 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
             return;
           case 'document':
             mark('document');
+            if (message.graph !== get().graph) mark('graph');
             // The selection is kept even for ids not in this graph: the text cursor may be in a block
             // the canvas shows only once the text parses again.
             set({ version: message.version, graph: message.graph, syntaxError: message.syntaxError });
@@ -185,6 +186,7 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
             // Made for a graph this canvas has not got (never expected: messages arrive in order):
             // start over from the host's full state rather than draw a wrong graph.
             if (!next) return host.post({ type: 'ready' });
+            if (next !== graph) mark('graph');
             set({ version: message.version, graph: next, syntaxError: message.syntaxError });
             void ensurePositions();
             return;

@@ -3,7 +3,8 @@
  * marks, so the benchmarks can tell where first paint and gesture time goes. One mark per name: the
  * latest replaces the previous, so a long session does not accumulate them.
  */
-export type Moment = 'script' | 'ready' | 'document' | 'positions' | 'layout-start' | 'layout-end' | 'gesture-sent';
+/** `graph`: a document message that changed the graph (diagnostics that change nothing drawn come later). */
+export type Moment = 'script' | 'ready' | 'document' | 'graph' | 'positions' | 'layout-start' | 'layout-end' | 'gesture-sent';
 
 export function mark(moment: Moment): void {
   if (typeof performance === 'undefined' || typeof performance.mark !== 'function') return;
