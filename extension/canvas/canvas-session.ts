@@ -153,15 +153,16 @@ export class CanvasSession implements vscode.Disposable {
     if (!latest || latest.version !== p.version || !latest.diagnosticsPending) return;
     this.latest = { ...latest, diagnostics: p.diagnostics, diagnosticsPending: false };
     if (this.lastGood) this.lastGood = withDiagnostics(this.lastGood, latest.model.nodes, p.diagnostics);
-    this.postDocument();
+    this.postDocument('host: diagnostics posted');
   }
 
-  private postDocument(): void {
+  /** `step` names the post in the round-trip trace (a model's graph, or its diagnostics after it). */
+  private postDocument(step = 'host: document posted'): void {
     if (!this.webviewReady || this.disposed) return;
     const r = this.latest!;
     const syntaxError = r.hasSyntaxErrors ? firstSyntaxError(r.diagnostics) ?? { message: 'syntax error', line: 0 } : undefined;
     this.post(this.sender.message(r.version, this.lastGood, syntaxError));
-    trace('host: document posted');
+    trace(step);
   }
 
   private nextModel(): Promise<void> {
