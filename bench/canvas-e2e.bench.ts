@@ -107,10 +107,11 @@ try {
       const marks = await canvas.locator('body').evaluate(() => {
         const at = (m: string) => performance.getEntriesByName(`mlpipe:${m}`).at(-1)?.startTime ?? NaN;
         const sent = at('gesture-sent');
-        return { positions: at('positions') - sent, document: at('document') - sent, sentEpoch: performance.timeOrigin + sent };
+        // The model may come in two messages: the graph, then the diagnostics (which may change no badge).
+        return { positions: at('positions') - sent, document: at('document') - sent, graph: at('graph') - sent, sentEpoch: performance.timeOrigin + sent };
       });
       phases.push({ positions: marks.positions, document: marks.document });
-      if (i >= 2) steps.push({ ...stepsSince(marks.sentEpoch), 'webview: document received': Math.round(marks.document), 'webview: drawn': ms });
+      if (i >= 2) steps.push({ ...stepsSince(marks.sentEpoch), 'webview: positions received': Math.round(marks.positions), 'webview: changed graph received': Math.round(marks.graph), 'webview: last document received': Math.round(marks.document), 'webview: drawn': ms });
       else stepsSince(marks.sentEpoch);
     }
     report({

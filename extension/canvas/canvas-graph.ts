@@ -3,16 +3,28 @@
  * is unit-tested directly; the webview only draws the result.
  */
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { PipelineModel, PipelineNode, Position, SourceRange } from '../../language-server/model/pipeline-model.js';
-import type { PipelineModelResult } from '../../language-server/lsp/protocol.js';
+import type { Position, SourceRange } from '../../language-server/model/pipeline-model.js';
+import type { CanvasModel } from '../../language-server/lsp/protocol.js';
 import type { CanvasEdge, CanvasGraph, CanvasNode, CanvasProblem, PipelineEdge } from '../../webviews/canvas/protocol.js';
 
 const SEVERITY: Record<number, CanvasProblem['severity'] | undefined> = { 1: 'error', 2: 'warning', 3: 'info' };
 
 export const edgeId = (e: PipelineEdge): string => `${e.from}${e.fromPort ? `.${e.fromPort}` : ''}->${e.to}:${e.role}`;
 
+/** What the graph is made of: the pushed model (`CanvasModel`) or the whole one, which has its fields too. */
+export interface ModelAndDiagnostics {
+  model: CanvasModel;
+  diagnostics: readonly Diagnostic[];
+}
+
+/** Anything with an id and the range of its block. */
+interface Block {
+  id: string;
+  range: SourceRange;
+}
+
 /** `textOf` reads the document's text in a range (the version the model was built from). */
-export function toCanvasGraph(result: PipelineModelResult, textOf: (range: SourceRange) => string): CanvasGraph {
+export function toCanvasGraph(result: ModelAndDiagnostics, textOf: (range: SourceRange) => string): CanvasGraph {
   const { model } = result;
   const problems = problemsByNode(model.nodes, result.diagnostics);
   const nodes = model.nodes.map((n): CanvasNode => ({
@@ -38,7 +50,7 @@ export function toCanvasGraph(result: PipelineModelResult, textOf: (range: Sourc
 }
 
 /** Each diagnostic goes to the block it starts in; diagnostics outside blocks show on no node. */
-function problemsByNode(nodes: readonly PipelineNode[], diagnostics: readonly Diagnostic[]): Map<string, CanvasProblem[]> {
+export function problemsByNode(nodes: readonly Block[], diagnostics: readonly Diagnostic[]): Map<string, CanvasProblem[]> {
   const out = new Map<string, CanvasProblem[]>();
   for (const d of diagnostics) {
     const node = nodeAt(nodes, d.range.start);
@@ -53,7 +65,7 @@ function problemsByNode(nodes: readonly PipelineNode[], diagnostics: readonly Di
 
 const messageText = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
 
-export function nodeAt(nodes: readonly PipelineNode[], pos: Position): PipelineNode | undefined {
+export function nodeAt<N extends Block>(nodes: readonly N[], pos: Position): N | undefined {
   return nodes.find((n) => contains(n.range, pos));
 }
 
@@ -70,7 +82,7 @@ export function firstSyntaxError(diagnostics: readonly Diagnostic[]): { message:
 }
 
 /** Nodes outside `deleted` that read from a node in it: deleting then also removes their references. */
-export function readersOf(model: PipelineModel, deleted: readonly string[]): string[] {
+export function readersOf(model: Pick<CanvasModel, 'edges'>, deleted: readonly string[]): string[] {
   const gone = new Set(deleted);
   return [...new Set(model.edges.filter((e) => gone.has(e.from) && !gone.has(e.to)).map((e) => e.to))];
 }

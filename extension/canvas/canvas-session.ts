@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { CanvasIntent } from '../../language-server/edits/intents.js';
-import type { PipelineModelResult } from '../../language-server/lsp/protocol.js';
+import type { PipelineDiagnosticsParams, PipelineModelChangedParams } from '../../language-server/lsp/protocol.js';
 import { BLOCK_SPECS } from '../../language-server/schema/property-schema.js';
 import { placeNewNodes } from '../../webviews/canvas/layout/place-new.js';
 import type { CanvasGraph, CanvasToHost, HostToCanvas, PipelineEdge, Positions, XY } from '../../webviews/canvas/protocol.js';
 import { isCanvasToHost } from '../../webviews/canvas/protocol-guards.js';
 import { firstSyntaxError, nodeAt, readersOf, toCanvasGraph } from './canvas-graph.js';
+import { DocumentSender } from './document-sender.js';
+import { withDiagnostics, withProblemsOf } from './graph-problems.js';
 import type { LayoutService } from './layout-service.js';
 import type { LayoutStore } from './layout-store.js';
 import type { PipelineModelFeed } from './model-feed.js';
@@ -38,10 +40,12 @@ export class CanvasSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly document: vscode.TextDocument;
   private webviewReady = false;
-  private latest: PipelineModelResult | undefined;
+  /** The pushed model (the canvas's part), or the whole model first asked for, which has those fields too. */
+  private latest: PipelineModelChangedParams | undefined;
   private lastGood: CanvasGraph | null = null;
   private lastSelected: string | null | undefined;
   private modelWaiters: (() => void)[] = [];
+  private readonly sender = new DocumentSender();
   private disposed = false;
   /** The webview asked for a laid-out graph (it has no positions, or Auto-layout): the next document carries one. */
   private layoutWanted = false;
@@ -64,7 +68,7 @@ export class CanvasSession implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'canvas', `Canvas: ${uri.path.split('/').pop()}`);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
-      feed.watch(uri, (r) => this.onModel(r)),
+      feed.watch(uri, { model: (r) => this.onModel(r), diagnostics: (p) => this.onDiagnostics(p) }),
       layout.onDidChange((positions) => this.post({ type: 'positions', positions })),
       runs.onDidChange((e) => {
         if (e.uri === uri.toString()) this.post({ type: 'runStatus', update: e.update });
@@ -121,6 +125,7 @@ export class CanvasSession implements vscode.Disposable {
   private onReady(): void {
     trace('host: webview ready');
     this.webviewReady = true;
+    this.sender.reset();
     this.post({
       type: 'init',
       fileName: this.document.uri.path.split('/').pop() ?? '',
@@ -136,13 +141,14 @@ export class CanvasSession implements vscode.Disposable {
     if (editor) this.selectAt(editor.selection.active);
   }
 
-  private onModel(result: PipelineModelResult): void {
+  private onModel(result: PipelineModelChangedParams): void {
     trace(`host: model received v${result.version}`);
     // Ranges of an older version would read the wrong text; the newer model is on its way.
     if (result.version !== this.document.version) return;
     this.latest = result;
     if (!result.hasSyntaxErrors) {
-      this.lastGood = toCanvasGraph(result, (r) => this.document.getText(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)));
+      const graph = toCanvasGraph(result, (r) => this.document.getText(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)));
+      this.lastGood = result.diagnosticsPending ? withProblemsOf(graph, this.lastGood) : graph;
       this.deps.layout.keepOnly(new Set(result.model.nodes.map((n) => n.id)));
       // Before the webview has even loaded: lay the graph out now, so it is ready when the webview is.
       // (A webview with saved positions does not ask for it; the worker's time is then spent for nothing.)
@@ -157,17 +163,29 @@ export class CanvasSession implements vscode.Disposable {
     waiters.forEach((w) => w());
   }
 
-  private postDocument(): void {
-    if (this.layingOut) return;
-    if (this.layoutWanted && this.lastGood && this.webviewReady) return void this.postLaidOut(this.lastGood);
-    this.postNow();
+  /** The diagnostics of a model that came before them: the badges catch up. */
+  private onDiagnostics(p: PipelineDiagnosticsParams): void {
+    trace(`host: diagnostics received v${p.version}`);
+    const latest = this.latest;
+    if (!latest || latest.version !== p.version || !latest.diagnosticsPending) return;
+    this.latest = { ...latest, diagnostics: p.diagnostics, diagnosticsPending: false };
+    if (this.lastGood) this.lastGood = withDiagnostics(this.lastGood, latest.model.nodes, p.diagnostics);
+    this.postDocument('host: diagnostics posted');
   }
 
-  private postNow(layout?: Positions): void {
+  /** `step` names the post in the round-trip trace (a model's graph, or its diagnostics after it). */
+  private postDocument(step = 'host: document posted'): void {
+    if (this.layingOut) return;
+    if (this.layoutWanted && this.lastGood && this.webviewReady) return void this.postLaidOut(this.lastGood);
+    this.postNow(step);
+  }
+
+  private postNow(step: string, layout?: Positions): void {
+    if (!this.webviewReady || this.disposed) return;
     const r = this.latest!;
     const syntaxError = r.hasSyntaxErrors ? firstSyntaxError(r.diagnostics) ?? { message: 'syntax error', line: 0 } : undefined;
-    this.post({ type: 'document', version: r.version, graph: this.lastGood, ...(syntaxError ? { syntaxError } : {}), ...(layout ? { layout } : {}) });
-    trace('host: document posted');
+    this.post(this.sender.message(r.version, this.lastGood, syntaxError, layout));
+    trace(step);
   }
 
   /**
@@ -188,7 +206,7 @@ export class CanvasSession implements vscode.Disposable {
     }
     if (this.disposed) return;
     this.layoutWanted = false;
-    this.postNow(layout);
+    this.postNow('host: document posted', layout);
   }
 
   private async laidOut(graph: CanvasGraph): Promise<Positions> {

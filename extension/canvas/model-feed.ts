@@ -2,11 +2,15 @@ import * as vscode from 'vscode';
 // Type-only: the client library loads after activation (see mlpipe-extension.ts).
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  ApplyIntentsRequest, PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
-  type ApplyIntentsParams, type ApplyIntentsResult, type PipelineModelResult,
+  ApplyIntentsRequest, PipelineDiagnosticsChangedNotification, PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
+  type ApplyIntentsParams, type ApplyIntentsResult, type PipelineDiagnosticsParams, type PipelineModelChangedParams, type PipelineModelResult,
 } from '../../language-server/lsp/protocol.js';
 
-type Listener = (result: PipelineModelResult) => void;
+/** A model may come before its diagnostics (`diagnosticsPending`); they follow in `diagnostics`. */
+export interface FeedListener {
+  model(result: PipelineModelChangedParams): void;
+  diagnostics(params: PipelineDiagnosticsParams): void;
+}
 
 /**
  * The canvas's line to the language server: models pushed after each build of a watched document,
@@ -14,7 +18,7 @@ type Listener = (result: PipelineModelResult) => void;
  * counted on the server, and sent again after a server restart (a new server knows none).
  */
 export class PipelineModelFeed implements vscode.Disposable {
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new Map<string, Set<FeedListener>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   private client: LanguageClient | undefined;
@@ -25,7 +29,8 @@ export class PipelineModelFeed implements vscode.Disposable {
       if (this.disposed) return;
       this.client = client;
       this.disposables.push(
-        client.onNotification(PipelineModelChangedNotification, (r: PipelineModelResult) => this.listeners.get(r.uri)?.forEach((l) => l(r))),
+        client.onNotification(PipelineModelChangedNotification, (r: PipelineModelChangedParams) => this.listeners.get(r.uri)?.forEach((l) => l.model(r))),
+        client.onNotification(PipelineDiagnosticsChangedNotification, (p: PipelineDiagnosticsParams) => this.listeners.get(p.uri)?.forEach((l) => l.diagnostics(p))),
         client.onDidChangeState(() => {
           if (!client.isRunning()) return;
           for (const uri of this.listeners.keys()) void client.sendNotification(SubscribePipelineModelNotification, { uri });
@@ -34,8 +39,8 @@ export class PipelineModelFeed implements vscode.Disposable {
     }, () => undefined);
   }
 
-  /** Calls `listener` with each new model of `uri` until the returned disposable is disposed. */
-  watch(uri: vscode.Uri, listener: Listener): vscode.Disposable {
+  /** Calls `listener` with each new model of `uri` (and late diagnostics) until the returned disposable is disposed. */
+  watch(uri: vscode.Uri, listener: FeedListener): vscode.Disposable {
     const key = uri.toString();
     let set = this.listeners.get(key);
     if (!set) {

@@ -4,10 +4,11 @@ import type { Connection } from 'vscode-languageserver';
 import { analyzeDocument } from '../analysis/analysis.js';
 import { Codes } from '../validation/codes.js';
 import {
-  PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
-  type PipelineModelParams, type PipelineModelResult,
+  PipelineDiagnosticsChangedNotification, PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
+  type CanvasModel, type PipelineDiagnosticsParams, type PipelineModelChangedParams, type PipelineModelParams, type PipelineModelResult,
 } from './protocol.js';
 import { trace, tracing } from './trace.js';
+import type { PipelineModel } from '../model/pipeline-model.js';
 
 export function pipelineModelOf(doc: LangiumDocument): PipelineModelResult {
   const diagnostics = doc.diagnostics ?? [];
@@ -18,6 +19,25 @@ export function pipelineModelOf(doc: LangiumDocument): PipelineModelResult {
     hasSyntaxErrors: doc.parseResult.lexerErrors.length + doc.parseResult.parserErrors.length > 0 || diagnostics.some((d) => d.code === Codes.syntaxError),
     diagnostics,
   };
+}
+
+/** The part of the model a canvas uses (see `CanvasModel`): what the push carries. */
+export function canvasModelOf(model: PipelineModel): CanvasModel {
+  return {
+    name: model.name,
+    nodes: model.nodes.map((n) => {
+      const base = { id: n.id, ...(n.description ? { description: n.description } : {}), range: n.range, nameRange: n.nameRange, props: n.props.map((p) => ({ key: p.key, range: p.range })) };
+      return n.kind === 'step' ? { ...base, kind: n.kind, stepKind: n.stepKind, outputs: n.outputs.map((o) => ({ name: o.name })) } : { ...base, kind: n.kind };
+    }),
+    edges: model.edges,
+    targets: model.targets.map((t) => ({ name: t.name })),
+  };
+}
+
+/** The push of a watched document's model: the canvas's part only. */
+function pushed(doc: LangiumDocument): PipelineModelChangedParams {
+  const result = pipelineModelOf(doc);
+  return { ...result, model: canvasModelOf(result.model) };
 }
 
 export function registerCustomRequests(connection: Connection, shared: LangiumSharedServices, _services: LangiumServices): void {
@@ -52,10 +72,33 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
       });
     }
   }
+  // A watched document's model goes out as soon as it is linked (the canvas redraws from it) and its
+  // diagnostics after validation, which takes as long as parsing; the canvas shows them as badges a
+  // moment later. Text with syntax errors waits for validation, as before: the canvas's banner needs
+  // the syntax-error diagnostics, and it keeps the last good graph anyway.
+  const pushedEarly = new Map<string, number>();
+  builder.onDocumentPhase(DocumentState.Linked, (doc) => {
+    const uri = doc.uri.toString();
+    if (!subscribers.has(uri) || doc.parseResult.lexerErrors.length + doc.parseResult.parserErrors.length > 0) return;
+    const model: PipelineModelChangedParams = { ...pushed(doc), diagnostics: [], diagnosticsPending: true };
+    trace('server: model built');
+    pushedEarly.set(uri, model.version);
+    void connection.sendNotification(PipelineModelChangedNotification, model);
+    trace('server: model sent');
+  });
   builder.onDocumentPhase(DocumentState.Validated, (doc) => {
-    if (!subscribers.has(doc.uri.toString())) return;
+    const uri = doc.uri.toString();
+    if (!subscribers.has(uri)) return;
     trace('server: validated');
-    const model = pipelineModelOf(doc);
+    const version = doc.textDocument.version;
+    if (pushedEarly.get(uri) === version) {
+      pushedEarly.delete(uri);
+      const params: PipelineDiagnosticsParams = { uri, version, diagnostics: doc.diagnostics ?? [] };
+      void connection.sendNotification(PipelineDiagnosticsChangedNotification, params);
+      trace('server: diagnostics sent');
+      return;
+    }
+    const model = pushed(doc);
     trace('server: model built');
     void connection.sendNotification(PipelineModelChangedNotification, model);
     trace('server: model sent');

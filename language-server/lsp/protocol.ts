@@ -1,7 +1,7 @@
 /** Custom LSP messages between the MLPipe server and its clients (extension, canvas host, tests). */
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { CanvasIntent, IntentResult } from '../edits/intents.js';
-import type { PipelineModel } from '../model/pipeline-model.js';
+import type { NodeKind, PipelineEdge, PipelineModel, SourceRange } from '../model/pipeline-model.js';
 
 export const PipelineModelRequest = 'mlpipe/pipelineModel';
 
@@ -17,6 +17,12 @@ export interface PipelineModelResult {
   /** True when the text has syntax errors; the model is then partial. */
   hasSyntaxErrors: boolean;
   diagnostics: Diagnostic[];
+  /**
+   * Pushed models only: built right after linking, before validation, so a canvas can redraw
+   * sooner; `diagnostics` is then empty and the diagnostics of this version follow in
+   * `mlpipe/pipelineDiagnosticsChanged`. Never set while the text has syntax errors.
+   */
+  diagnosticsPending?: boolean;
 }
 
 /**
@@ -24,8 +30,39 @@ export interface PipelineModelResult {
  * need not poll. Not sent otherwise: serialising the model on every keystroke costs time nobody uses.
  */
 export const PipelineModelChangedNotification = 'mlpipe/pipelineModelChanged';
+
+/**
+ * What the canvas uses of a node: the pushed model carries only this (200 nodes: under half the
+ * whole model's JSON, which the server writes and the extension host reads after every keystroke).
+ * The whole model (`PipelineNode`) has these fields too, so it can stand in for it.
+ */
+export type CanvasModelNode = {
+  id: string;
+  description?: string;
+  range: SourceRange;
+  nameRange: SourceRange;
+  props: { key: string; range: SourceRange }[];
+} & ({ kind: 'step'; stepKind: string; outputs: { name: string }[] } | { kind: Exclude<NodeKind, 'step'> });
+
+export interface CanvasModel {
+  name: string;
+  nodes: CanvasModelNode[];
+  edges: PipelineEdge[];
+  targets: { name: string }[];
+}
+
+/** The pushed model (`mlpipe/pipelineModelChanged`): the whole answer, with the canvas's part of the model. */
+export type PipelineModelChangedParams = Omit<PipelineModelResult, 'model'> & { model: CanvasModel };
 export const SubscribePipelineModelNotification = 'mlpipe/subscribePipelineModel';
 export const UnsubscribePipelineModelNotification = 'mlpipe/unsubscribePipelineModel';
+
+/** The diagnostics of a version whose model was pushed with `diagnosticsPending`, once validated. */
+export const PipelineDiagnosticsChangedNotification = 'mlpipe/pipelineDiagnosticsChanged';
+export interface PipelineDiagnosticsParams {
+  uri: string;
+  version: number;
+  diagnostics: Diagnostic[];
+}
 
 /** The extension reports Workspace Trust: data checks and previews run only while it is granted. */
 export const TrustChangedNotification = 'mlpipe/trustChanged';

@@ -182,4 +182,18 @@ describe('the pipeline canvas on churn.mlpipe', () => {
     await expect(canvas.getByTestId('syntax-banner')).toBeHidden();
     await expect(statusBarItem(page, 'MLPipe: valid')).toBeVisible();
   }));
+
+  it('a reference broken in the text gets an error badge on its node (diagnostics come after the graph); undo clears it', STEP, step(async () => {
+    const badge = canvasNode(canvas, 'activity').locator('.mp-badge-error');
+    await expect(badge).toBeHidden();
+    await focusText(page);
+    await goToLine(page, lineOf(/^ {4}from events$/), '    from events'.length + 1);
+    await page.keyboard.type('x');
+    await expect(canvasNode(canvas, 'activity').locator('.mp-badge-error[title*="\'eventsx\'"]')).toBeVisible();
+    await expect(canvas.getByTestId('syntax-banner')).toBeHidden();
+    await focusText(page);
+    await page.keyboard.press('Control+Z');
+    await expect(badge).toBeHidden();
+    await expect(statusBarItem(page, 'MLPipe: valid')).toBeVisible();
+  }));
 });

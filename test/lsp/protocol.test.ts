@@ -141,6 +141,44 @@ describe('pipeline model notifications', () => {
   });
 });
 
+describe('pipeline model before validation', () => {
+  test('a watched document\'s model comes before its diagnostics; text with syntax errors waits for them', async () => {
+    const { PipelineDiagnosticsChangedNotification, PipelineModelChangedNotification, SubscribePipelineModelNotification } = await import('../../language-server/lsp/protocol.js');
+    type Diagnostics = import('../../language-server/lsp/protocol.js').PipelineDiagnosticsParams;
+    const server = new ServerProcess();
+    await server.initialize(null);
+    const u = 'file:///early/early.mlpipe';
+    const heard: string[] = [];
+    const models = new Map<number, PipelineModelResult>();
+    const diagnostics = new Map<number, Diagnostics>();
+    server.connection.onNotification(PipelineModelChangedNotification, (p: PipelineModelResult) => { heard.push(`model ${p.version}`); models.set(p.version, p); });
+    server.connection.onNotification(PipelineDiagnosticsChangedNotification, (p: Diagnostics) => { heard.push(`diagnostics ${p.version}`); diagnostics.set(p.version, p); });
+    await server.open(u, original, 1);
+    await server.diagnostics(u);
+    await server.connection.sendNotification(SubscribePipelineModelNotification, { uri: u });
+    const misspelt = original.replace(/\bfrom events\b/, 'from evnts');
+    expect(misspelt).not.toBe(original);
+    let published = server.diagnostics(u, (p) => p.version === 2);
+    await server.change(u, misspelt, 2);
+    const v2 = await published;
+    published = server.diagnostics(u, (p) => p.version === 3);
+    await server.change(u, original.replace('step train', 'step train {{'), 3);
+    await published;
+    await server.connection.sendRequest(PipelineModelRequest, { uri: u });
+    expect(heard).toEqual(['model 2', 'diagnostics 2', 'model 3']);
+    expect(models.get(2)).toMatchObject({ diagnosticsPending: true, diagnostics: [], hasSyntaxErrors: false });
+    expect(models.get(2)!.model.nodes.map((n) => n.id)).toContain('events');
+    // The push carries the canvas's part of the model only (CanvasModel), not the runtime's fields.
+    expect(models.get(2)!.model.nodes.find((n) => n.id === 'train')).not.toHaveProperty('params');
+    expect(diagnostics.get(2)!.diagnostics).toEqual(v2.diagnostics);
+    expect(diagnostics.get(2)!.diagnostics.map((d) => d.code)).toContain('unresolved-reference');
+    expect(models.get(3)).toMatchObject({ hasSyntaxErrors: true });
+    expect(models.get(3)!.diagnosticsPending).toBeUndefined();
+    expect(models.get(3)!.diagnostics.map((d) => d.code)).toContain('syntax-error');
+    expect(await server.shutdown()).toBe(0);
+  });
+});
+
 describe('canvas intents over the connection', () => {
   test('mlpipe/applyIntents answers edits for the current version and flags a stale one', async () => {
     const { ApplyIntentsRequest } = await import('../../language-server/lsp/protocol.js');

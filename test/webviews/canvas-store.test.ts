@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { CanvasHost } from '../../webviews/canvas/host.js';
+import { diffGraph } from '../../webviews/canvas/graph-patch.js';
 import { layoutGraph } from '../../webviews/canvas/layout/elk-layout.js';
-import type { CanvasGraph } from '../../webviews/canvas/protocol.js';
+import type { CanvasGraph, CanvasToHost } from '../../webviews/canvas/protocol.js';
 import { createCanvasStore, type CanvasStore } from '../../webviews/canvas/state/canvas-store.js';
 import { canvasGraphOf } from './browser/canvas-fixture.js';
 
@@ -75,5 +76,40 @@ describe('canvas store', () => {
     expect(after.nodes[0]).not.toBe(before.nodes[0]);
     expect(after.nodes[0].data.node.description).toBe('changed');
     expect(after.edges.some((e) => e.data!.refs.some((r) => r.id === dropped.id))).toBe(false);
+  });
+
+  test('a patch gives the same graph and drawing as the full message, keeping unchanged nodes', async () => {
+    const next: CanvasGraph = structuredClone(churn);
+    next.nodes.splice(1, 0, { id: 'added', kind: 'source', specId: 'source', outputs: [], props: [], problems: [] });
+    next.nodes[4] = { ...next.nodes[4], problems: [{ severity: 'warning', message: 'late', line: 3 }] };
+    next.edges.push({ id: 'added->train:input', from: 'added', to: 'train', role: 'input' });
+    const full = await drawn(churn);
+    full.getState().receive({ type: 'document', version: 2, graph: next });
+    await until(full, () => full.getState().nodes.length === next.nodes.length);
+    const patched = await drawn(churn);
+    const before = patched.getState();
+    patched.getState().receive({ type: 'documentPatch', version: 2, base: 1, patch: structuredClone(diffGraph(churn, next)) });
+    await until(patched, () => patched.getState().nodes.length === next.nodes.length);
+    const after = patched.getState();
+    expect(after.graph).toEqual(next);
+    expect(after.version).toBe(2);
+    expect(after.nodes).toEqual(full.getState().nodes);
+    expect(after.edges).toEqual(full.getState().edges);
+    const changed = new Set(['added', next.nodes[4].id]);
+    for (const n of after.nodes.filter((x) => !changed.has(x.id))) expect(n).toBe(before.nodes.find((b) => b.id === n.id));
+    expect(after.nodes.find((n) => n.id === next.nodes[4].id)!.data.node.problems).toEqual([{ severity: 'warning', message: 'late', line: 3 }]);
+  });
+
+  test('a patch for a version the canvas is not at asks the host for everything again', async () => {
+    const posted: CanvasToHost[] = [];
+    const store = createCanvasStore({ ...host, post: (m) => posted.push(m) }, () => false);
+    store.getState().receive({ type: 'init', fileName: 'churn.mlpipe', schemas: [], positions: {}, readOnly: false });
+    store.getState().receive({ type: 'document', version: 1, graph: churn, layout: await layoutGraph(churn) });
+    await until(store, () => store.getState().nodes.length === churn.nodes.length);
+    const { graph } = store.getState();
+    store.getState().receive({ type: 'documentPatch', version: 3, base: 2, patch: diffGraph(churn, { ...churn, name: 'x' }) });
+    expect(posted).toEqual([{ type: 'ready' }]);
+    expect(store.getState().graph).toBe(graph);
+    expect(store.getState().version).toBe(1);
   });
 });

@@ -74,6 +74,16 @@ function isRunStatusUpdate(x: unknown): boolean {
     && Object.values(x.nodes).every((s) => isObj(s) && oneOf(s.state, RUN_STATES) && (s.durationMs === undefined || isNum(s.durationMs)) && isOptStr(s.message));
 }
 
+const isSyntaxError = (x: unknown): boolean => x === undefined || (isObj(x) && isStr(x.message) && isNum(x.line));
+
+/** Shallow like the graph of `document`, but every list and id is checked: applying it indexes by them. */
+function isGraphPatch(x: unknown): boolean {
+  const withIds = (l: unknown): boolean => Array.isArray(l) && l.every((i) => isObj(i) && isStr(i.id));
+  return isObj(x) && withIds(x.nodes) && withIds(x.edges) && isStrArray(x.removedNodes) && isStrArray(x.removedEdges)
+    && (x.nodeOrder === undefined || isStrArray(x.nodeOrder)) && (x.edgeOrder === undefined || isStrArray(x.edgeOrder))
+    && isOptStr(x.name) && (x.targets === undefined || isStrArray(x.targets));
+}
+
 /**
  * The canvas's check of what the host sends. Shallow for the graph (the host built it from the
  * language server's model); strict for the small messages.
@@ -83,8 +93,8 @@ export function isHostToCanvas(x: unknown): x is HostToCanvas {
   switch (x.type) {
     case 'init': return isStr(x.fileName) && Array.isArray(x.schemas) && isPositions(x.positions) && typeof x.readOnly === 'boolean';
     case 'document': return isNum(x.version) && (x.graph === null || (isObj(x.graph) && Array.isArray(x.graph.nodes) && Array.isArray(x.graph.edges)))
-      && (x.syntaxError === undefined || (isObj(x.syntaxError) && isStr(x.syntaxError.message) && isNum(x.syntaxError.line)))
-      && (x.layout === undefined || isPositions(x.layout));
+      && isSyntaxError(x.syntaxError) && (x.layout === undefined || isPositions(x.layout));
+    case 'documentPatch': return isNum(x.version) && isNum(x.base) && isGraphPatch(x.patch) && isSyntaxError(x.syntaxError);
     case 'positions': return isPositions(x.positions);
     case 'select': return x.id === null || isStr(x.id);
     case 'runStatus': return isRunStatusUpdate(x.update);

@@ -7,8 +7,9 @@
 import type { CanvasIntent } from '../../language-server/edits/intents.js';
 import type { EdgeRole, NodeKind, PipelineEdge } from '../../language-server/model/pipeline-model.js';
 import type { BlockSpec } from '../../language-server/schema/property-schema.js';
+import type { GraphPatch } from './graph-patch.js';
 
-export type { BlockSpec, CanvasIntent, EdgeRole, NodeKind, PipelineEdge };
+export type { BlockSpec, CanvasIntent, EdgeRole, GraphPatch, NodeKind, PipelineEdge };
 
 export interface XY {
   x: number;
@@ -95,6 +96,12 @@ export type HostToCanvas =
      */
     layout?: Positions;
   }
+  /**
+   * The same as `document`, with the graph given as the change from the graph of the last `document`
+   * or `documentPatch` (whose version is `base`; diagnostics arriving after a model give a patch with
+   * `base` equal to `version`). A canvas not at `base` sends `ready` again and gets everything anew.
+   */
+  | { type: 'documentPatch'; version: number; base: number; patch: GraphPatch; syntaxError?: { message: string; line: number } }
   /** Hand-placed positions changed outside this canvas (another canvas, git, Auto-layout). */
   | { type: 'positions'; positions: Positions }
   /** The cursor in the text moved into a block (null: outside every block). */

@@ -4,6 +4,7 @@ import type { CanvasHost } from '../host.js';
 import { placeNewNodes } from '../layout/place-new.js';
 import { mark } from './timeline.js';
 import { sameItems, toFlowEdges, toFlowNodes } from '../flow/to-flow.js';
+import { applyGraphPatch } from '../graph-patch.js';
 import type { PipelineFlowEdge, PipelineFlowNode } from '../flow/flow-types.js';
 import type { BlockSpec, CanvasGraph, CanvasIntent, HostToCanvas, NodeRunStatus, PipelineEdge, Positions, XY } from '../protocol.js';
 
@@ -170,12 +171,30 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
             return;
           case 'document':
             mark('document');
+            if (message.graph !== get().graph) mark('graph');
             // The selection is kept even for ids not in this graph: the text cursor may be in a block
             // the canvas shows only once the text parses again.
             set({ version: message.version, graph: message.graph, syntaxError: message.syntaxError });
             if (message.layout) laidOut(message.layout);
             ensurePositions();
             return;
+          case 'documentPatch': {
+            mark('document');
+            const { graph, version } = get();
+            let next: CanvasGraph | undefined;
+            try {
+              next = graph && version === message.base ? applyGraphPatch(graph, message.patch) : undefined;
+            } catch {
+              next = undefined;
+            }
+            // Made for a graph this canvas has not got (never expected: messages arrive in order):
+            // start over from the host's full state rather than draw a wrong graph.
+            if (!next) return host.post({ type: 'ready' });
+            if (next !== graph) mark('graph');
+            set({ version: message.version, graph: next, syntaxError: message.syntaxError });
+            void ensurePositions();
+            return;
+          }
           case 'positions':
             mark('positions');
             set({ manual: message.positions });
