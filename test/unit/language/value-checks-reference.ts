@@ -5,28 +5,8 @@ import * as ast from '../../../language-server/generated/ast.js';
 import type { ParamType } from '../../../language-server/model/pipeline-model.js';
 import { COLUMN_TYPES, RESOURCE_KEYS, type ValueSpec } from '../../../language-server/schema/property-schema.js';
 import { suggest, didYouMean } from '../../../language-server/analysis/did-you-mean.js';
-
-export interface ValueProblem {
-  node: AstNode;
-  message: string;
-  suggestions?: string[];
-}
-
-/** What a value looks like, for "expected X, found Y" messages. */
-export function describeValue(v: AstNode | undefined): string {
-  if (!v) return 'nothing';
-  if (ast.isStringLit(v)) return 'a string';
-  if (ast.isTextBlock(v)) return 'a text block';
-  if (ast.isNumberLit(v)) return 'a number';
-  if (ast.isBoolLit(v)) return 'a boolean';
-  if (ast.isDurationLit(v)) return 'a duration';
-  if (ast.isSizeLit(v)) return 'a size';
-  if (ast.isRef(v)) return `the name '${v.$cstNode?.text ?? v.path.join('.')}'`;
-  if (ast.isListValue(v)) return 'a list';
-  if (ast.isMapValue(v)) return 'a map';
-  if (ast.isComparison(v)) return 'a comparison';
-  return 'an unknown value';
-}
+// Unchanged by the rewrite, so shared rather than copied.
+import { describeValue, type ValueProblem } from '../../../language-server/validation/value-checks.js';
 
 /**
  * Checks a value against its spec. Bare names where literals are expected are param references;

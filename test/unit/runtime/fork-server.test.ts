@@ -139,16 +139,21 @@ describe.runIf(process.platform === 'linux' && kinds.length)('fork server', () =
     }
   });
 
+  /** Two launches through `server` (whose own program failed) still run, each in its own session. */
+  async function expectLaunchesServed(server: ForkServer): Promise<void> {
+    const first = start(server, 'echo "session $(cut -d" " -f6 /proc/$$/stat) pid $$"; exit 4');
+    const second = start(server, 'exit 6');
+    const pid = await first.pid;
+    expect(await first.exited).toEqual({ status: 4 });
+    expect(await second.exited).toEqual({ status: 6 });
+    expect(readFileSync(`${first.base}.out`, 'utf8')).toBe(`session ${pid} pid ${pid}\n`);
+  }
+
   test.runIf(hasPython && (hasPerl || hasSetsid))('a Python that cannot serve hands its launches to the next server', async () => {
     // /bin/false stands in for a Python without posix_spawn: it exits before saying ready.
     const server = new ForkServer('python', { python: '/bin/false' });
     try {
-      const first = start(server, 'echo "session $(cut -d" " -f6 /proc/$$/stat) pid $$"; exit 4');
-      const second = start(server, 'exit 6');
-      const pid = await first.pid;
-      expect(await first.exited).toEqual({ status: 4 });
-      expect(await second.exited).toEqual({ status: 6 });
-      expect(readFileSync(`${first.base}.out`, 'utf8')).toBe(`session ${pid} pid ${pid}\n`);
+      await expectLaunchesServed(server);
     } finally {
       server.dispose();
     }
@@ -160,12 +165,7 @@ describe.runIf(process.platform === 'linux' && kinds.length)('fork server', () =
     process.env.PERL5OPT = '-MMlpipe::No::Such::Module';
     const server = new ForkServer('perl');
     try {
-      const first = start(server, 'echo "session $(cut -d" " -f6 /proc/$$/stat) pid $$"; exit 4');
-      const second = start(server, 'exit 6');
-      const pid = await first.pid;
-      expect(await first.exited).toEqual({ status: 4 });
-      expect(await second.exited).toEqual({ status: 6 });
-      expect(readFileSync(`${first.base}.out`, 'utf8')).toBe(`session ${pid} pid ${pid}\n`);
+      await expectLaunchesServed(server);
     } finally {
       server.dispose();
       if (saved === undefined) delete process.env.PERL5OPT;
