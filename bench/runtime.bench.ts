@@ -218,12 +218,18 @@ async function serve(): Promise<void> {
     const b: { rate: number; latencies: number[] }[] = [];
     // CPU per request on each side, which the machine's load moves far less than throughput: the server
     // process's own (from /proc, the client not counted), and this process's during the in-process rounds.
+    // The client's (this process during the HTTP rounds) is printed as well: on 2 cores it competes with the
+    // server, so a server that is not using a whole core is waiting on the client or the machine.
     let serverCpuMs = 0;
+    let clientCpuMs = 0;
     let inProcessCpuMs = 0;
     for (let r = 0; r < ROUNDS; r++) {
       const s0 = processCpuMs(server.pid!);
+      const h0 = process.cpuUsage();
       a.push(await overHttp(seconds / ROUNDS));
       serverCpuMs += processCpuMs(server.pid!) - s0;
+      const h1 = process.cpuUsage(h0);
+      clientCpuMs += (h1.user + h1.system) / 1000;
       const c0 = process.cpuUsage();
       b.push(await inProcess(seconds / ROUNDS));
       const c1 = process.cpuUsage(c0);
@@ -238,6 +244,9 @@ async function serve(): Promise<void> {
       p50_ms: Math.round(percentile(httpLatencies, 50) * 100) / 100, p99_ms: Math.round(percentile(httpLatencies, 99) * 100) / 100,
       in_process_p50_ms: Math.round(percentile(b.flatMap((x) => x.latencies), 50) * 1000) / 1000,
       server_cpu_us_per_request: Math.round((serverCpuMs * 1000) / a.reduce((n, x) => n + x.latencies.length, 0)),
+      client_cpu_us_per_request: Math.round((clientCpuMs * 1000) / a.reduce((n, x) => n + x.latencies.length, 0)),
+      // The share of one core the server used while loaded: well under 1 means it was not the bottleneck.
+      server_core_share: Math.round((serverCpuMs / a.reduce((t, x) => t + (x.latencies.length / x.rate) * 1000, 0)) * 100) / 100,
       in_process_cpu_us_per_call: Math.round((inProcessCpuMs * 1000) / b.reduce((n, x) => n + x.latencies.length, 0)),
     });
   } finally {

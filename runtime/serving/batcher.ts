@@ -1,11 +1,13 @@
 import type { FeedTensor } from '../onnx/feeds.js';
 import type { OnnxModel, ScoreOutputs } from '../onnx/session.js';
 
+/** Called once with the request's rows of the answer, or with the error that failed its batch. */
+export type Answer = (error: Error | undefined, predictions?: unknown[]) => void;
+
 interface Pending {
   feeds: Record<string, FeedTensor>;
   rows: number;
-  resolve: (r: unknown[]) => void;
-  reject: (e: Error) => void;
+  answer: Answer;
 }
 
 /**
@@ -22,15 +24,20 @@ export class Batcher {
   constructor(private readonly model: OnnxModel, private readonly maxBatch = 256, private readonly onBatch?: (rows: number) => void) {}
 
   submit(feeds: Record<string, FeedTensor>, rows: number): Promise<unknown[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ feeds, rows, resolve, reject });
-      if (!this.running) {
-        this.running = true;
-        // One turn of the event loop first: requests that arrived in the same turn join this batch.
-        setImmediate(() => void this.drain());
-      }
-    });
+    return new Promise((resolve, reject) => this.enqueue(feeds, rows, (e, p) => (e ? reject(e) : resolve(p!))));
   }
+
+  /** `submit` with a callback: the server's request path, which saves a promise per request. */
+  enqueue(feeds: Record<string, FeedTensor>, rows: number, answer: Answer): void {
+    this.queue.push({ feeds, rows, answer });
+    if (!this.running) {
+      this.running = true;
+      // One turn of the event loop first: requests that arrived in the same turn join this batch.
+      setImmediate(this.drainSoon);
+    }
+  }
+
+  private readonly drainSoon = (): void => void this.drain();
 
   private async drain(): Promise<void> {
     while (this.queue.length) {
@@ -42,15 +49,24 @@ export class Batcher {
         rows += p.rows;
       }
       this.onBatch?.(rows);
+      let out: ScoreOutputs;
       try {
-        const out = await this.model.runFeeds(batch.length === 1 ? batch[0].feeds : merge(batch), rows);
-        let offset = 0;
-        for (const p of batch) {
-          p.resolve(predictions(out, offset, p.rows));
-          offset += p.rows;
-        }
+        out = await this.model.runFeeds(batch.length === 1 ? batch[0].feeds : merge(batch), rows);
       } catch (e) {
-        for (const p of batch) p.reject(e as Error);
+        for (const p of batch) p.answer(e as Error);
+        continue;
+      }
+      // Answers outside the try: an error thrown while answering one request must not answer the
+      // batch a second time.
+      let offset = 0;
+      for (const p of batch) {
+        const mine = predictions(out, offset, p.rows);
+        offset += p.rows;
+        try {
+          p.answer(undefined, mine);
+        } catch {
+          // The answering code (the server's) reports its own failures; the other requests still get theirs.
+        }
       }
     }
     this.running = false;

@@ -6,6 +6,8 @@ import { Batcher } from './batcher.js';
 import { BodyError, parseBody } from './bodies.js';
 import { ServerMetrics } from './prometheus.js';
 
+const INVOCATIONS = '/invocations';
+
 export interface ServeOptions {
   /** The ONNX file to serve. */
   artifact: string;
@@ -39,67 +41,90 @@ export async function serveModel(o: ServeOptions): Promise<RunningServer> {
 
   const send = (res: ServerResponse, code: number, body: unknown, type = 'application/json') => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+    // A flat header list: Node's fast path, no object to walk (same headers, same order as before).
+    res.writeHead(code, ['content-type', type, 'content-length', String(Buffer.byteLength(text))]);
     res.end(text);
   };
   const error = (res: ServerResponse, code: number, errorCode: string, message: string) => send(res, code, { error_code: errorCode, message });
+  const done = (path: string, started: number, code: number, rows: number) => metrics.request(path, code, (performance.now() - started) / 1e3, rows);
 
-  const invocations = async (req: IncomingMessage, res: ServerResponse): Promise<[number, number]> => {
-    const type = req.headers['content-type'];
-    if (type && !/^application\/json\b/i.test(type)) {
-      error(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `send JSON with Content-Type: application/json (got '${type}'; with curl add -H 'Content-Type: application/json')`);
-      return [415, 0];
-    }
-    const text = await readBody(req, maxBody);
-    if (text === undefined) {
-      error(res, 413, 'REQUEST_TOO_LARGE', `the body is larger than ${maxBody} bytes: send fewer rows per request`);
-      return [413, 0];
-    }
+  // The scoring path is callbacks rather than async functions and promises: a few allocations and
+  // microtask turns less per request, which at ~15k requests/s is a measurable share of the server's CPU.
+  const score = (res: ServerResponse, started: number, text: string) => {
+    let rows: number;
     try {
       const body = parseBody(text, model.inputs);
       if (!body.rows) throw new BodyError('the body has no rows to score');
-      const feeds = model.feeds(body.columns, body.rows);
-      const predictions = await batcher.submit(feeds, body.rows);
-      send(res, 200, { predictions });
-      return [200, body.rows];
+      rows = body.rows;
+      batcher.enqueue(model.feeds(body.columns, rows), rows, (e, predictions) => {
+        if (e) return failed(res, started, e);
+        try {
+          // Same text as JSON.stringify({ predictions }), without the wrapping object.
+          send(res, 200, `{"predictions":${JSON.stringify(predictions)}}`);
+          done(INVOCATIONS, started, 200, rows);
+        } catch (err) {
+          failed(res, started, err as Error);
+        }
+      });
     } catch (e) {
-      if (e instanceof BodyError || e instanceof InputError) {
-        error(res, 400, 'BAD_REQUEST', e.message);
-        return [400, 0];
-      }
-      error(res, 500, 'INTERNAL_ERROR', `the model failed: ${(e as Error).message}`);
-      return [500, 0];
+      failed(res, started, e as Error);
     }
+  };
+  const failed = (res: ServerResponse, started: number, e: Error) => {
+    if (e instanceof BodyError || e instanceof InputError) {
+      error(res, 400, 'BAD_REQUEST', e.message);
+      done(INVOCATIONS, started, 400, 0);
+      return;
+    }
+    if (!res.headersSent) error(res, 500, 'INTERNAL_ERROR', `the model failed: ${e.message}`);
+    done(INVOCATIONS, started, 500, 0);
+  };
+
+  const invocations = (req: IncomingMessage, res: ServerResponse, started: number) => {
+    const type = req.headers['content-type'];
+    // The exact header most clients send is compared first; the regex is for the rest.
+    if (type && type !== 'application/json' && !/^application\/json\b/i.test(type)) {
+      error(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `send JSON with Content-Type: application/json (got '${type}'; with curl add -H 'Content-Type: application/json')`);
+      done(INVOCATIONS, started, 415, 0);
+      return;
+    }
+    readBody(req, maxBody, (e, text) => {
+      if (e) {
+        if (!res.headersSent) error(res, 500, 'INTERNAL_ERROR', e.message);
+        done(INVOCATIONS, started, 500, 0);
+      } else if (text === undefined) {
+        error(res, 413, 'REQUEST_TOO_LARGE', `the body is larger than ${maxBody} bytes: send fewer rows per request`);
+        done(INVOCATIONS, started, 413, 0);
+      } else score(res, started, text);
+    });
   };
 
   const server: Server = createServer((req, res) => {
-    const started = process.hrtime.bigint();
-    const path = (req.url ?? '/').split('?')[0];
-    const done = ([code, rows]: [number, number]) => metrics.request(path, code, Number(process.hrtime.bigint() - started) / 1e9, rows);
-    if (path === '/invocations') {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (path === INVOCATIONS) {
       if (req.method !== 'POST') {
         error(res, 405, 'METHOD_NOT_ALLOWED', 'POST a JSON body to /invocations');
-        done([405, 0]);
+        done(path, started, 405, 0);
         return;
       }
-      invocations(req, res).then(done, (e: unknown) => {
-        if (!res.headersSent) error(res, 500, 'INTERNAL_ERROR', String((e as Error).message));
-        done([500, 0]);
-      });
+      invocations(req, res, started);
       return;
     }
     if (req.method === 'GET' && (path === '/health' || path === '/ping')) {
       send(res, 200, { status: 'ok', model: o.model, version: o.version, digest: o.digest, inputs: model.inputs, outputs: model.signature.outputs });
-      done([200, 0]);
+      done(path, started, 200, 0);
       return;
     }
     if (req.method === 'GET' && path === '/metrics') {
       send(res, 200, metrics.text(), 'text/plain; version=0.0.4');
-      done([200, 0]);
+      done(path, started, 200, 0);
       return;
     }
     error(res, 404, 'NOT_FOUND', `no ${path}: the server answers POST /invocations, GET /health, GET /metrics`);
-    done([404, 0]);
+    done(path, started, 404, 0);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -118,18 +143,28 @@ export async function serveModel(o: ServeOptions): Promise<RunningServer> {
   };
 }
 
-/** The body as text, or undefined once it exceeds `limit` (the rest is drained, not buffered). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) over = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+/**
+ * The body as text, or undefined once it exceeds `limit` (the rest is drained, not buffered). A body that
+ * came in one chunk (the usual small request) is decoded as it is, without a copy.
+ */
+function readBody(req: IncomingMessage, limit: number, then: (error: Error | undefined, text?: string) => void): void {
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let size = 0;
+  let over = false;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > limit) over = true;
+    else if (!first) first = c;
+    else (more ??= [first]).push(c);
+  });
+  let settled = false;
+  req.on('end', () => {
+    if (!settled) then(undefined, over ? undefined : more ? Buffer.concat(more).toString('utf8') : first ? first.toString('utf8') : '');
+    settled = true;
+  });
+  req.on('error', (e) => {
+    if (!settled) then(e);
+    settled = true;
   });
 }

@@ -89,6 +89,32 @@ describe('scoring server', () => {
     expect(big.status).toBe(413);
   });
 
+  test('a body sent in several pieces is put back together (the one-chunk fast path is not the only path)', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ age: 20 + i, plan: 'pro' }));
+    const text = JSON.stringify({ dataframe_records: rows });
+    const r = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }, agent }, (res) => {
+        let out = '';
+        res.on('data', (c: Buffer) => { out += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: out }));
+      });
+      req.on('error', reject);
+      // Headers first, then the body in three writes, each after the previous one left this process: the
+      // server sees the body as separate chunks.
+      req.flushHeaders();
+      const parts = [text.slice(0, 7), text.slice(7, 300), text.slice(300)];
+      const next = (i: number): void => {
+        if (i === parts.length) return void req.end();
+        req.write(parts[i], () => setImmediate(() => next(i + 1)));
+      };
+      next(0);
+    });
+    expect(r.status, r.text).toBe(200);
+    const preds = (JSON.parse(r.text) as { predictions: number[] }).predictions;
+    expect(preds).toHaveLength(40);
+    preds.forEach((p, i) => expect(p).toBeCloseTo(expectedProbability(rows[i].age, 'pro'), 6));
+  });
+
   test('concurrent requests are batched, each gets its own answer, and /metrics counts them', async () => {
     const before = await call(server.url, 'GET', '/metrics');
     const count = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
@@ -132,6 +158,29 @@ describe('batching', () => {
     sizes.length = 0;
     await Promise.all(ages.map((age) => small.submit(model.feeds({ age: [age], plan: ['team'] }, 1), 1)));
     expect(sizes).toEqual([3, 3, 1]);
+    // The callback form the server uses: an answer that throws does not keep the others from theirs, and a
+    // failed inference answers every request of its batch with the error.
+    sizes.length = 0;
+    const got: number[] = [];
+    const feeds = (age: number) => model.feeds({ age: [age], plan: ['free'] }, 1);
+    await new Promise<void>((resolve) => {
+      batcher.enqueue(feeds(20), 1, () => { throw new Error('the answering code failed'); });
+      batcher.enqueue(feeds(30), 1, (e, p) => {
+        expect(e).toBeUndefined();
+        got.push(p![0] as number);
+        resolve();
+      });
+    });
+    expect(sizes).toEqual([2]);
+    expect(got[0]).toBeCloseTo(expectedProbability(30, 'free'), 6);
+    const broken = { type: 'float32', data: new Float32Array(1), dims: [1, 1] };
+    const errors = await new Promise<(Error | undefined)[]>((resolve) => {
+      const seen: (Error | undefined)[] = [];
+      const answer = (e: Error | undefined) => { seen.push(e); if (seen.length === 2) resolve(seen); };
+      batcher.enqueue({ nope: broken }, 1, answer);
+      batcher.enqueue({ nope: broken }, 1, answer);
+    });
+    expect(errors.map((e) => e instanceof Error)).toEqual([true, true]);
     await model.release();
   });
 });
