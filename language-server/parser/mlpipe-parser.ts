@@ -1,6 +1,7 @@
 import type { IToken, TokenType } from 'chevrotain';
 import { CstNodeBuilder, DatatypeSymbol, GrammarAST, isAstNode, LangiumParser, type LeafCstNodeImpl, type AstNode, type LangiumCoreServices, type CstNode, type LexerResult, type ParseResult, type ParserOptions, type ValueConverter } from 'langium';
 import { linkChild, relinkChildren } from './link-containers.js';
+import { AstNodeShapes } from './ast-node-shapes.js';
 import { MandatoryDefaults } from './mandatory-defaults.js';
 import { defineRules } from './parser-builder.js';
 import { TokenLeaf } from './token-leaf.js';
@@ -25,6 +26,8 @@ interface LangiumParserInternals {
   converter: ValueConverter;
   doParse(rule: NonNullable<ReturnType<LangiumParser['getRule']>>): AstNode;
   construct(): unknown;
+  isRecording(): boolean;
+  startImplementation($type: string | typeof DatatypeSymbol | undefined, infixName: string | undefined, implementation: (args: Record<string, boolean>) => void): (args: Record<string, boolean>) => unknown;
   extractHiddenTokens(token: IToken): IToken[];
   isValidToken(token: IToken): boolean;
   getAssignment(feature: GrammarAST.AbstractElement): { assignment?: GrammarAST.Assignment; crossRef?: 'single' | 'multi' };
@@ -57,6 +60,8 @@ export class MLPipeParser extends LangiumParser {
     // Private in Langium, so replaced per instance rather than overridden.
     const defaults = new MandatoryDefaults(services.shared.AstReflection);
     internals.construct = () => this.constructNode(internals, defaults);
+    const shapes = new AstNodeShapes();
+    internals.startImplementation = (type, infixName, implementation) => startImplementation(internals, shapes, type, infixName, implementation);
     internals.extractHiddenTokens = (token) => extractHiddenTokens(internals, token);
     // AST nodes are linked to their containers as they are assigned (link-containers.ts).
     const assign = internals.assign;
@@ -133,6 +138,29 @@ export class MLPipeParser extends LangiumParser {
     internals.lexerResult = undefined;
     return { value: result as T, lexerErrors: lexerResult.errors, lexerReport: lexerResult.report, parserErrors: this.wrapper.errors };
   }
+}
+
+/**
+ * `LangiumParser.startImplementation`: a rule's method pushes an empty node of the rule's type, runs
+ * the rule and closes the node. The node comes from a per-type constructor (ast-node-shapes.ts)
+ * instead of the literal `{ $type }`. Infix rules, which Langium marks here, are refused by
+ * parser-builder.ts.
+ */
+function startImplementation(
+  internals: LangiumParserInternals,
+  shapes: AstNodeShapes,
+  type: string | typeof DatatypeSymbol | undefined,
+  infixName: string | undefined,
+  implementation: (args: Record<string, boolean>) => void,
+): (args: Record<string, boolean>) => unknown {
+  if (infixName !== undefined) throw new Error(`language-server/parser/mlpipe-parser.ts does not support infix rule ${infixName}`);
+  const make = typeof type === 'string' ? shapes.maker(type) : undefined;
+  return (args) => {
+    const createNode = type !== undefined && !internals.isRecording();
+    if (createNode) internals.stack.push(make ? make() : { $type: DatatypeSymbol, value: '' });
+    implementation(args);
+    return createNode ? internals.construct() : undefined;
+  };
 }
 
 /**
