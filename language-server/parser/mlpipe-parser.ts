@@ -1,9 +1,10 @@
 import type { IToken, TokenType } from 'chevrotain';
-import { CstNodeBuilder, DatatypeSymbol, GrammarAST, isAstNode, LangiumParser, type LeafCstNodeImpl, type AstNode, type LangiumCoreServices, type CstNode, type LexerResult, type ParseResult, type ParserOptions, type ValueConverter } from 'langium';
+import { CstNodeBuilder, DatatypeSymbol, GrammarAST, isAstNode, LangiumParser, type AstNode, type LangiumCoreServices, type CstNode, type LexerResult, type ParseResult, type ParserOptions, type ValueConverter } from 'langium';
+import { MLPipeCstNodeBuilder } from './cst-builder.js';
 import { linkChild, relinkChildren } from './link-containers.js';
+import { AstNodeShapes } from './ast-node-shapes.js';
 import { MandatoryDefaults } from './mandatory-defaults.js';
 import { defineRules } from './parser-builder.js';
-import { TokenLeaf } from './token-leaf.js';
 
 /** Langium's parser with the rules defined by our allocation-free builder (parser-builder.ts). */
 export function createMLPipeParser(services: LangiumCoreServices): LangiumParser {
@@ -25,6 +26,8 @@ interface LangiumParserInternals {
   converter: ValueConverter;
   doParse(rule: NonNullable<ReturnType<LangiumParser['getRule']>>): AstNode;
   construct(): unknown;
+  isRecording(): boolean;
+  startImplementation($type: string | typeof DatatypeSymbol | undefined, infixName: string | undefined, implementation: (args: Record<string, boolean>) => void): (args: Record<string, boolean>) => unknown;
   extractHiddenTokens(token: IToken): IToken[];
   isValidToken(token: IToken): boolean;
   getAssignment(feature: GrammarAST.AbstractElement): { assignment?: GrammarAST.Assignment; crossRef?: 'single' | 'multi' };
@@ -39,15 +42,14 @@ interface ConsumeInfo {
   keyword: boolean;
 }
 
-/** Handed out for "no comments before this token"; never written to (MLPipeCstNodeBuilder ignores it). */
+/** Handed out for "no comments before this token"; never written to (cst-builder.ts ignores it). */
 const NO_TOKENS: IToken[] = [];
 
 /**
  * `LangiumParser.parse`, step for step, except that AST nodes are linked to their containers as the
  * parser assigns them (link-containers.ts) instead of by Langium's `linkContentToContainer` after the
  * parse, which builds an `Object.entries` array for every AST node (a quarter of all the memory a
- * 2,000-step pipeline's parse allocated) and walks the whole AST again. Its CST builder skips empty
- * comment lists and adopts tokens as leaves (MLPipeCstNodeBuilder).
+ * 2,000-step pipeline's parse allocated) and walks the whole AST again. Its CST builder is cst-builder.ts.
  */
 export class MLPipeParser extends LangiumParser {
   constructor(services: LangiumCoreServices) {
@@ -57,6 +59,8 @@ export class MLPipeParser extends LangiumParser {
     // Private in Langium, so replaced per instance rather than overridden.
     const defaults = new MandatoryDefaults(services.shared.AstReflection);
     internals.construct = () => this.constructNode(internals, defaults);
+    const shapes = new AstNodeShapes();
+    internals.startImplementation = (type, infixName, implementation) => startImplementation(internals, shapes, type, infixName, implementation);
     internals.extractHiddenTokens = (token) => extractHiddenTokens(internals, token);
     // AST nodes are linked to their containers as they are assigned (link-containers.ts).
     const assign = internals.assign;
@@ -136,6 +140,29 @@ export class MLPipeParser extends LangiumParser {
 }
 
 /**
+ * `LangiumParser.startImplementation`: a rule's method pushes an empty node of the rule's type, runs
+ * the rule and closes the node. The node comes from a per-type constructor (ast-node-shapes.ts)
+ * instead of the literal `{ $type }`. Infix rules, which Langium marks here, are refused by
+ * parser-builder.ts.
+ */
+function startImplementation(
+  internals: LangiumParserInternals,
+  shapes: AstNodeShapes,
+  type: string | typeof DatatypeSymbol | undefined,
+  infixName: string | undefined,
+  implementation: (args: Record<string, boolean>) => void,
+): (args: Record<string, boolean>) => unknown {
+  if (infixName !== undefined) throw new Error(`language-server/parser/mlpipe-parser.ts does not support infix rule ${infixName}`);
+  const make = typeof type === 'string' ? shapes.maker(type) : undefined;
+  return (args) => {
+    const createNode = type !== undefined && !internals.isRecording();
+    if (createNode) internals.stack.push(make ? make() : { $type: DatatypeSymbol, value: '' });
+    implementation(args);
+    return createNode ? internals.construct() : undefined;
+  };
+}
+
+/**
  * `LangiumParser.extractHiddenTokens`: the comments in front of `token`, taken off the lexer's list.
  * Langium splices even when there are none, a new empty array for every token of a file that has a
  * comment anywhere after it.
@@ -147,23 +174,4 @@ function extractHiddenTokens(internals: LangiumParserInternals, token: IToken): 
     if (hidden[i].startOffset > token.startOffset) return hidden.splice(0, i);
   }
   return hidden.splice(0, hidden.length);
-}
-
-/**
- * Langium's CST builder with two changes. Langium calls `addHiddenNodes` before every token with the
- * comments in front of it, nearly always none; with none it still looks for a place to put them,
- * scanning the parent's children with `indexOf` at the start of every block (quadratic in the number
- * of blocks). Nothing to add, nothing to look for. And a token of our lexer is its own leaf
- * (token-leaf.ts) instead of being copied into a new one.
- */
-export class MLPipeCstNodeBuilder extends CstNodeBuilder {
-  override addHiddenNodes(tokens: IToken[]): void {
-    if (tokens.length) super.addHiddenNodes(tokens);
-  }
-
-  protected override createLeafNode(token: IToken, hidden: boolean): LeafCstNodeImpl {
-    // The declared return type is Langium's class; TokenLeaf has the same public surface (LeafCstNode).
-    if (token instanceof TokenLeaf && token.adopt(hidden)) return token as unknown as LeafCstNodeImpl;
-    return super.createLeafNode(token, hidden);
-  }
 }
