@@ -92,12 +92,17 @@ try {
     const phases: { positions: number; document: number }[] = [];
     const steps: Record<string, number>[] = [];
     for (let i = 0; i < 12; i++) {
-      const before = await canvas.locator('body').getAttribute('data-last-gesture-ms');
+      const before = await canvas.locator('body').getAttribute('data-gestures');
       await canvas.getByTestId('palette-source').click();
       await toHaveCount(canvas.locator('[data-node-id]'), ++count, 30_000);
       // painted() stamps the time after the browser has drawn the new node.
-      await canvas.locator('body').evaluate((b, prev) => new Promise<void>((resolve) => {
-        const check = () => (b.dataset.lastGestureMs !== undefined && b.dataset.lastGestureMs !== prev ? resolve() : requestAnimationFrame(check));
+      await canvas.locator('body').evaluate((b, prev) => new Promise<void>((resolve, reject) => {
+        const giveUp = setTimeout(() => reject(new Error(`no gesture timing after 30 s (gestures: ${b.dataset.gestures})`)), 30_000);
+        const check = () => {
+          if (b.dataset.gestures === undefined || b.dataset.gestures === prev) return void requestAnimationFrame(check);
+          clearTimeout(giveUp);
+          resolve();
+        };
         check();
       }), before);
       const ms = Number(await canvas.locator('body').getAttribute('data-last-gesture-ms'));

@@ -309,6 +309,8 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
           const ms = now - pendingGesture.at;
           set({ pendingGesture: undefined });
           document.body.dataset.lastGestureMs = String(Math.round(ms));
+          // Two gestures can take the same whole number of ms: the count tells a new one from the last.
+          document.body.dataset.gestures = String(Number(document.body.dataset.gestures ?? 0) + 1);
           host.post({ type: 'timing', name: 'gesture', ms, nodes: nodes.length });
         }
       },
