@@ -15,7 +15,7 @@
 //          client, http-load.ts) vs calling the same ONNX session in-process one row at a time (target ≥ 0.7×),
 //          with p50/p99 latency; the two alternate in 8 short rounds so both see the same machine load, and
 //          each side's CPU per request is printed too (the server's alone, not the client's).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,13 +23,11 @@ import { parseArgs } from 'node:util';
 import { runPipeline } from '../runtime/exec/executor.js';
 import { OnnxModel } from '../runtime/onnx/session.js';
 import { loadPipeline } from '../runtime/pipeline/load.js';
-import { readSignature } from '../runtime/onnx/signature.js';
-import { Registry } from '../runtime/registry/registry.js';
 import { workspaceAt } from '../runtime/store/workspace.js';
 import { appendIndex } from '../runtime/tracking/run-index.js';
 import { listRuns } from '../runtime/tracking/runs.js';
-import { writeLogisticModel } from '../test/unit/runtime/onnx-models.js';
 import { postLoad } from './http-load.js';
+import { processCpuMs, serveFixture, startServer } from './serve-fixture.js';
 import { median, percentile, report } from './stats.js';
 
 const { values } = parseArgs({
@@ -168,14 +166,8 @@ async function runsList(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------
 async function serve(): Promise<void> {
-  const ws = workspaceAt(join(root, 'serve'));
-  const file = join(root, 'serve-model.onnx');
-  mkdirSync(ws.root, { recursive: true });
-  writeLogisticModel(file);
-  const reg = new Registry(ws);
-  reg.register({ model: 'bench', file, signature: readSignature(file), metrics: {}, who: 'bench' });
+  const { ws, file, rows, bodies } = serveFixture(root);
   const seconds = Number(values.seconds);
-  const rows = Array.from({ length: 512 }, (_, i) => ({ age: 18 + (i % 60), plan: ['free', 'pro', 'team'][i % 3] }));
 
   // Reference: the same session in-process, one row per call, back to back.
   const model = await OnnxModel.load(file);
@@ -193,17 +185,7 @@ async function serve(): Promise<void> {
     return { rate: n / ((performance.now() - started) / 1000), latencies };
   };
 
-  const server = spawn(process.execPath, [CLI, 'serve', 'bench@1', '--port', '0', '--workspace', ws.root], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let out = '';
-    server.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /at (http:\/\/\S+)/.exec(out);
-      if (m) resolveUrl(m[1]);
-    });
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  const bodies = rows.map((r) => JSON.stringify({ dataframe_split: { columns: ['age', 'plan'], data: [[r.age, r.plan]] } }));
+  const { p: server, url } = await startServer(CLI, ws);
   // A lean keep-alive client (http-load.ts): Node's http client cost as much CPU as the server it measured.
   const overHttp = (s: number) => postLoad(`${url}/invocations`, bodies, 32, s);
   // The two sides alternate in short rounds rather than one long window each: on a shared machine the
@@ -252,18 +234,6 @@ async function serve(): Promise<void> {
   } finally {
     server.kill('SIGTERM');
     await model.release();
-  }
-}
-
-/** A process's CPU time so far (user + system), from /proc (Linux), in ms; 0 elsewhere. */
-function processCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime (fields 14 and 15 of stat(5)) in clock ticks, 100 per second on Linux.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
   }
 }
 

@@ -4,61 +4,32 @@
 // both see the same machine; each side's CPU (from /proc) is summed over its rounds.
 //   npm run bench -- serve-ab --old /path/to/other/checkout/bin/mlpipe.cjs [--rounds 16]
 // (the other checkout built with `npm run build`; its node_modules may be a link to this one's).
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readSignature } from '../runtime/onnx/signature.js';
-import { Registry } from '../runtime/registry/registry.js';
-import { workspaceAt } from '../runtime/store/workspace.js';
-import { writeLogisticModel } from '../test/unit/runtime/onnx-models.js';
 import { postLoad } from './http-load.js';
+import { processCpuMs, serveFixture, startServer } from './serve-fixture.js';
 
 const { values } = parseArgs({ options: { old: { type: 'string' }, rounds: { type: 'string', default: '16' } } });
 if (!values.old) throw new Error('usage: npm run bench -- serve-ab --old OTHER_CHECKOUT/bin/mlpipe.cjs [--rounds 16]');
 const rounds = Number(values.rounds);
 const root = mkdtempSync(join(tmpdir(), 'mlpipe-bench-serve-ab-'));
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
-const ws = workspaceAt(join(root, 'serve'));
-const file = join(root, 'model.onnx');
-mkdirSync(ws.root, { recursive: true });
-writeLogisticModel(file);
-new Registry(ws).register({ model: 'bench', file, signature: readSignature(file), metrics: {}, who: 'bench' });
-const rows = Array.from({ length: 512 }, (_, i) => ({ age: 18 + (i % 60), plan: ['free', 'pro', 'team'][i % 3] }));
-const bodies = rows.map((r) => JSON.stringify({ dataframe_split: { columns: ['age', 'plan'], data: [[r.age, r.plan]] } }));
+const { ws, bodies } = serveFixture(root);
 
 const builds = { this: resolve('bin/mlpipe.cjs'), other: resolve(values.old) };
-const servers = await Promise.all(Object.entries(builds).map(async ([name, cli]) => {
-  const p = spawn(process.execPath, [cli, 'serve', 'bench@1', '--port', '0', '--workspace', ws.root], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    p.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /at (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]);
-    });
-    p.on('exit', (code) => fail(new Error(`${name} server exited with ${code}`)));
-  });
-  return { name, p, url, cpuMs: 0, requests: 0, ms: 0 };
-}));
-
-/** A process's CPU time so far (user + system), from /proc/PID/stat, in ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
+const servers = await Promise.all(Object.entries(builds).map(async ([name, cli]) => ({ name, ...(await startServer(cli, ws, `${name} server`)), cpuMs: 0, requests: 0, ms: 0 })));
 
 try {
   for (const s of servers) await postLoad(`${s.url}/invocations`, bodies, 32, 2); // warm-up: optimised hot paths
   for (let r = 0; r < rounds; r++) {
     for (const s of r % 2 ? [...servers].reverse() : servers) {
-      const c0 = cpuMs(s.p.pid!);
+      const c0 = processCpuMs(s.p.pid!);
       const t0 = performance.now();
       const res = await postLoad(`${s.url}/invocations`, bodies, 32, 0.5);
       s.ms += performance.now() - t0;
-      s.cpuMs += cpuMs(s.p.pid!) - c0;
+      s.cpuMs += processCpuMs(s.p.pid!) - c0;
       s.requests += res.latencies.length;
     }
   }
