@@ -192,7 +192,7 @@ export function createCanvasStore(host: CanvasHost, narrow: () => boolean = isNa
             if (!next) return host.post({ type: 'ready' });
             if (next !== graph) mark('graph');
             set({ version: message.version, graph: next, syntaxError: message.syntaxError });
-            void ensurePositions();
+            ensurePositions();
             return;
           }
           case 'positions':
