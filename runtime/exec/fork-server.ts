@@ -80,7 +80,7 @@ const PERL = '/usr/bin/perl';
  * started with, read from /proc/self/environ: Python's own os.environ may have gained LC_CTYPE (PEP 538).
  */
 const PYTHON_SERVER = String.raw`
-import os, re, signal, sys
+import binascii, os, re, signal, sys
 W = re.compile(rb"(?:'[^']*'|\\.|[^\s'\\])+")
 U = re.compile(rb"'([^']*)'|\\(.)")
 unq = lambda w: U.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), w)
@@ -91,6 +91,11 @@ base = dict(kv.split(b'=', 1) for kv in open('/proc/self/environ', 'rb').read().
 A = os.O_WRONLY | os.O_APPEND | os.O_CREAT
 SIGS = (signal.SIGPIPE, signal.SIGXFSZ)
 for line in sys.stdin.buffer:
+  if line[:2] == b'x ':
+    _, text, line = line.split(b' ', 2)
+    argv = [b'/bin/sh', b'-c', binascii.a2b_base64(text), b'mlpipe-step']
+  else:
+    argv = None
   f = [unq(w) for w in W.findall(line)]
   if not f:
     continue
@@ -107,15 +112,21 @@ for line in sys.stdin.buffer:
   env[b'MLPIPE_FORK_ID'] = id
   env[b'MLPIPE_STEP_TOKEN'] = token
   try:
-    pid = spawn(b'/bin/sh', [b'/bin/sh', script, b'mlpipe-step'], env, setsid=True, setsigdef=SIGS, file_actions=[
+    pid = spawn(b'/bin/sh', argv or [b'/bin/sh', script, b'mlpipe-step'], env, setsid=True, setsigdef=SIGS, file_actions=[
       (os.POSIX_SPAWN_OPEN, 0, b'/dev/null', os.O_RDONLY, 0), (os.POSIX_SPAWN_OPEN, 1, out, A, 0o666), (os.POSIX_SPAWN_OPEN, 2, err, A, 0o666)])
-  except OSError:
+  except (OSError, ValueError):
     os.write(1, b'pid %s 0\ndone %s 127\n' % (id, id))
     continue
   os.write(1, b'pid %s %d\n' % (id, pid))
 `;
 
 const PYTHON = '/usr/bin/python3';
+
+/**
+ * The longest launch script sent inline (in characters; UTF-8 and base64 make it at most 4 times as many
+ * bytes): one argument of exec may be 128 KiB on Linux. Longer ones go through a file.
+ */
+const INLINE_MAX = 24 * 1024;
 
 interface Pending {
   pid?: number;
@@ -143,7 +154,7 @@ export class ForkServer {
   private nextId = 1;
   private buf = '';
   /** Launch lines waiting to be sent; they go before the reaping requests of the same turn (`send`). */
-  private outbox = '';
+  private outbox: (string | (() => string))[] = [];
   private reaps = '';
   private flushing = false;
   private baseEnv: NodeJS.ProcessEnv = {};
@@ -182,13 +193,23 @@ export class ForkServer {
     const reaped = new Promise<void>((r) => { p.onReaped = r; });
     this.pending.set(id, p as Pending);
     this.hold(true);
-    // Numbered per process, not per server: two runs in one process (the extension) share the folder.
-    const file = join(scriptDir(), `${process.pid}-${++scriptSeq}.sh`);
-    writeFileSync(file, script);
     // The token is in the step's environment from its first instruction (not only exported by the
     // script), so the step's own shell can be found by it, not just its children.
-    this.send(`${id} ${quote(file)} ${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`, false);
-    void exited.then(() => unlinkQuietly(file));
+    const rest = `${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`;
+    // Formatted when sent: only then is it sure which server reads it (a Python that cannot serve hands
+    // over to Perl or the shell, which take the script as a file).
+    this.send(() => {
+      if (this.kind === 'python' && script.length <= INLINE_MAX) {
+        // The script travels in the line (base64: it has newlines) and runs as `sh -c`: no file to write,
+        // read and remove per step ("$0" is then `mlpipe-step`, as for a step started with spawn).
+        return `x ${Buffer.from(script).toString('base64')} ${id} - ${rest}`;
+      }
+      // Numbered per process, not per server: two runs in one process (the extension) share the folder.
+      const file = join(scriptDir(), `${process.pid}-${++scriptSeq}.sh`);
+      writeFileSync(file, script);
+      void exited.then(() => unlinkQuietly(file));
+      return `${id} ${quote(file)} ${rest}`;
+    }, false);
     return { pid, exited, reaped };
   }
 
@@ -212,9 +233,9 @@ export class ForkServer {
    * its lines in order and its reaping blocks (`waitpid`) until the step's shell is really gone, which is
    * after its trap has reported; a launch behind it would wait for that exit, on every step of a chain.
    */
-  private send(line: string, reap: boolean): void {
-    if (reap) this.reaps += line;
-    else this.outbox += line;
+  private send(line: string | (() => string), reap: boolean): void {
+    if (reap) this.reaps += line as string;
+    else this.outbox.push(line);
     if (this.flushing || !this.ready) return;
     this.flushing = true;
     setImmediate(() => {
@@ -224,8 +245,10 @@ export class ForkServer {
   }
 
   private takeLines(): string {
-    const text = this.outbox + this.reaps;
-    this.outbox = '';
+    let text = '';
+    for (const l of this.outbox) text += typeof l === 'string' ? l : l();
+    text += this.reaps;
+    this.outbox = [];
     this.reaps = '';
     return text;
   }
@@ -270,7 +293,7 @@ export class ForkServer {
     this.baseEnv = { ...process.env };
     this.sh = sh;
     this.ready = this.kind === 'sh';
-    if (this.ready && (this.outbox || this.reaps)) this.send('', false);
+    if (this.ready && (this.outbox.length || this.reaps)) this.send('', false);
     this.hold(false);
     return sh;
   }
@@ -293,7 +316,7 @@ export class ForkServer {
       this.buf = this.buf.slice(nl + 1);
       if (line === 'ready') {
         this.ready = true;
-        if (this.outbox || this.reaps) this.send('', false);
+        if (this.outbox.length || this.reaps) this.send('', false);
         continue;
       }
       const m = /^(pid|exit|done) (\d+) (\d+)$/.exec(line);
