@@ -6,7 +6,7 @@ import { Registry } from '../registry/registry.js';
 import { StepCache, type CacheEntry } from '../store/cache.js';
 import { FileHasher, sha256 } from '../store/hashing.js';
 import { linkLatestOutputs } from '../store/latest-outputs.js';
-import { spoolDir, sweepSpool } from '../store/spool.js';
+import { removeSpool, spoolDir, sweepSpool } from '../store/spool.js';
 import { readIndex } from '../tracking/run-index.js';
 import { DirMemo, storePaths, type Workspace } from '../store/workspace.js';
 import { gitInfo } from '../tracking/git.js';
@@ -280,7 +280,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     targets.dispose();
     await data.close();
     rmSync(tmpRoot, { recursive: true, force: true });
-    rmSync(spool, { recursive: true, force: true });
+    removeSpool(spool);
   }
 }
 
