@@ -57,12 +57,14 @@ const TAIL_LINES = 20;
 
 /**
  * One attempt at one node: a fresh folder under `tmp/`, the node's kind run in-process or as a process on
- * its target, a timeout and the run's cancellation wired to an AbortSignal, then the declared outputs
+ * its target, a timeout and the run's cancellation stopping it, then the declared outputs
  * checked, hashed and the folder moved into the cache. Failures come back as values, never thrown.
+ * `onProcessExit` is called when a process step's process has exited (not when it was stopped), before
+ * its outputs are checked and recorded.
  */
 export async function attemptNode(
   env: AttemptEnv, runner: StepRunner, e: ExecNode, plan: { key: string; components: KeyComponents; reasons: RerunReason[] },
-  attempt: number, maxAttempts: number, runSignal: AbortSignal,
+  attempt: number, maxAttempts: number, runSignal: AbortSignal, onProcessExit?: () => void,
 ): Promise<AttemptResult> {
   const started = Date.now();
   // One folder per attempt for its outputs, renamed into the cache when it succeeds. A step that declares
@@ -137,6 +139,7 @@ export async function attemptNode(
         await step.kill(env.graceMs);
         throw abortFailure(stop.reason, timeoutMs);
       }
+      onProcessExit?.();
       if (outcome.code !== 0) {
         const how = outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`;
         throw new StepFailure(explanation ? `${explanation} (${how})` : how, outcome.signal ? 'signal' : 'exit', { code: outcome.code, signal: outcome.signal });

@@ -227,20 +227,28 @@ export class ForkServer {
   }
 
   /**
-   * Lines written in one turn of the event loop go to the shell as one write: a step that ends asks for
-   * its reaping and, in the same turn, the step it unblocks is launched. Each write to the pipe wakes the
-   * shell, which on a busy machine cost more than the line itself. Launches go first: the server handles
-   * its lines in order and its reaping blocks (`waitpid`) until the step's shell is really gone, which is
-   * after its trap has reported; a launch behind it would wait for that exit, on every step of a chain.
+   * A launch is written at once, with the reaping requests waiting (launches first); reaping requests alone
+   * wait for the end of the turn, so the launch of the step a finished one unblocks (usually in the same
+   * turn) takes them along: each write to the pipe wakes the server, which on a busy machine cost more than
+   * the line itself. Written at once, a launch starts while the runtime still records the finished step.
+   * Launches go first: the server handles its lines in order and its reaping blocks (`waitpid`) until the
+   * step's shell is really gone, which is after its trap has reported; a launch behind it would wait for
+   * that exit, on every step of a chain.
    */
   private send(line: string | (() => string), reap: boolean): void {
     if (reap) this.reaps += line as string;
     else this.outbox.push(line);
-    if (this.flushing || !this.ready) return;
+    if (!this.ready) return;
+    if (!reap) {
+      this.sh?.stdin?.write(this.takeLines());
+      return;
+    }
+    if (this.flushing) return;
     this.flushing = true;
     setImmediate(() => {
       this.flushing = false;
-      this.sh?.stdin?.write(this.takeLines());
+      const text = this.takeLines();
+      if (text) this.sh?.stdin?.write(text);
     });
   }
 
