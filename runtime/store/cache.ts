@@ -68,6 +68,8 @@ export class StepCache {
   readonly index: string;
   private readonly dirs = new DirMemo();
   private readonly entries = new Map<string, CacheManifest>();
+  /** Lines this process appended and has not read back yet (see `refresh`). */
+  private readonly written = new Map<string, { line: string; manifest: CacheManifest }>();
   private offset = 0;
   private partial = '';
   private fd: number | undefined;
@@ -104,7 +106,25 @@ export class StepCache {
     const text = this.partial + buf.toString('utf8', 0, n);
     const cut = text.lastIndexOf('\n');
     this.partial = text.slice(cut + 1);
-    for (const m of parseJsonl<CacheManifest>(text.slice(0, cut + 1)).values) if (m?.key) this.entries.set(m.key, m);
+    for (let start = 0; start < cut;) {
+      const end = text.indexOf('\n', start);
+      const line = text.slice(start, end);
+      start = end + 1;
+      // This process's own lines come back here too (a miss reads whatever was appended since the last
+      // one, and a run of new steps misses on every step): one it wrote is taken as it was written, not
+      // parsed again. Manifests are written key first.
+      if (line.startsWith('{"key":"')) {
+        const key = line.slice(8, line.indexOf('"', 8));
+        const mine = this.written.get(key);
+        if (mine?.line === line) {
+          this.written.delete(key);
+          this.entries.set(key, mine.manifest);
+          continue;
+        }
+      }
+      const m = parseJsonl<CacheManifest>(line).values[0];
+      if (m?.key) this.entries.set(m.key, m);
+    }
   }
 
   lookup(key: string): CacheEntry | undefined {
@@ -146,8 +166,10 @@ export class StepCache {
       this.dirs.ensure(this.root);
       this.fd = openSync(this.index, 'a');
     }
-    writeSync(this.fd, `${JSON.stringify(manifest)}\n`);
+    const line = JSON.stringify(manifest);
+    writeSync(this.fd, `${line}\n`);
     this.entries.set(manifest.key, manifest);
+    this.written.set(manifest.key, { line, manifest });
     return entryOf(dir, manifest);
   }
 
