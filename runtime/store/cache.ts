@@ -1,5 +1,6 @@
-import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { parseJsonl } from './jsonl.js';
 import { DirMemo, storePaths, type Workspace } from './workspace.js';
 
@@ -72,6 +73,8 @@ export class StepCache {
   private readonly written = new Map<string, { line: string; manifest: CacheManifest }>();
   private offset = 0;
   private partial = '';
+  /** Keeps a character cut by the end of a read for the next one. */
+  private readonly decoder = new StringDecoder('utf8');
   private fd: number | undefined;
   private readFd: number | undefined;
 
@@ -86,7 +89,7 @@ export class StepCache {
 
   /**
    * Reads what other writers appended since the last read. The index stays open for reading once it
-   * exists (it is only ever appended to), so a miss costs one fstat when nothing was appended: a run of
+   * exists (it is only ever appended to), so a miss costs one read when nothing was appended: a run of
    * a thousand new steps misses a thousand times.
    */
   private refresh(): void {
@@ -97,13 +100,17 @@ export class StepCache {
         return;
       }
     }
-    const fd = this.readFd;
-    const size = fstatSync(fd).size;
-    if (size <= this.offset) return;
-    const buf = Buffer.allocUnsafe(size - this.offset);
-    const n = readSync(fd, buf, 0, buf.length, this.offset);
-    this.offset += n;
-    const text = this.partial + buf.toString('utf8', 0, n);
+    // Read until a short read, without an fstat first: when nothing was appended (the usual miss) that is
+    // one pread returning 0.
+    let text = this.partial;
+    let n: number;
+    const buf = readBuffer();
+    do {
+      n = readSync(this.readFd, buf, 0, buf.length, this.offset);
+      this.offset += n;
+      text += this.decoder.write(buf.subarray(0, n));
+    } while (n === buf.length);
+    if (text === this.partial) return;
     const cut = text.lastIndexOf('\n');
     this.partial = text.slice(cut + 1);
     for (let start = 0; start < cut;) {
@@ -180,6 +187,10 @@ export class StepCache {
     this.readFd = undefined;
   }
 }
+
+/** One read buffer for every cache: reads are synchronous and decoded before the next one. */
+let shared: Buffer | undefined;
+const readBuffer = (): Buffer => (shared ??= Buffer.allocUnsafe(1 << 16));
 
 function entryOf(dir: string, manifest: CacheManifest): CacheEntry {
   return { dir, manifest, output: (name) => join(dir, manifest.outputs[name]?.file ?? name) };

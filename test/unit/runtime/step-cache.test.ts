@@ -8,6 +8,7 @@ const manifest = (key: string, run: string): CacheManifest => ({
   key, node: 'n', kind: 'shell', outputs: {}, metrics: {}, run, attempt: 1, finishedAt: 0, durationMs: 0,
 });
 const t = tempWorkspace('mlpipe-step-cache-');
+const own = tempWorkspace('mlpipe-step-cache-long-');
 
 test.each([['ours first', false], ['theirs first', true]])('the last line appended for a key wins, whoever wrote it (%s)', async (_, theirsFirst) => {
   // Keys of their own per case: both cases share the store.
@@ -27,5 +28,19 @@ test.each([['ours first', false], ['theirs first', true]])('the last line append
   } finally {
     ours.close();
     theirs.close();
+  }
+});
+
+test('an index longer than one read, with characters of several bytes, is read whole', async () => {
+  const writer = new StepCache(own.ws);
+  const reader = new StepCache(own.ws);
+  try {
+    // About 600 KB of lines made mostly of 3-byte characters: reads of any size end inside characters.
+    const manifests = Array.from({ length: 300 }, (_, i) => ({ ...manifest(`3${String(i).padStart(63, '0')}`, 'r'), node: '€'.repeat(600 + i) }));
+    for (const m of manifests) await writer.commit(undefined, m);
+    for (const m of manifests) expect(reader.lookup(m.key)?.manifest).toEqual(m);
+  } finally {
+    writer.close();
+    reader.close();
   }
 });
