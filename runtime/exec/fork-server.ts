@@ -75,7 +75,8 @@ const PERL = '/usr/bin/perl';
  * its exec: together the larger part of a no-op step's CPU. The child gets its own session (setsid), stdin
  * from /dev/null, output appended to the spool files, the default action for SIGPIPE and SIGXFSZ (Python
  * ignores them, and ignored signals survive exec), and fd 3 (the server's stdout) for its EXIT trap. Same
- * lines in and out as the Perl server; `ready` first: a Python without posix_spawn (before 3.8) exits
+ * lines in and out as the Perl server, the answers to the lines of one read in one write (each write wakes
+ * the runtime; what is gathered goes out before a reaping that has to wait); `ready` first: a Python without posix_spawn (before 3.8) exits
  * before that, and the next server takes over. The steps' base environment is the one the server was
  * started with, read from /proc/self/environ: Python's own os.environ may have gained LC_CTYPE (PEP 538).
  */
@@ -90,7 +91,12 @@ os.write(1, b'ready\n')
 base = dict(kv.split(b'=', 1) for kv in open('/proc/self/environ', 'rb').read().split(b'\0') if b'=' in kv)
 A = os.O_WRONLY | os.O_APPEND | os.O_CREAT
 SIGS = (signal.SIGPIPE, signal.SIGXFSZ)
-for line in sys.stdin.buffer:
+out = []
+def flush():
+  if out:
+    os.write(1, b''.join(out))
+    out.clear()
+def serve(line):
   if line[:2] == b'x ':
     _, text, line = line.split(b' ', 2)
     argv = [b'/bin/sh', b'-c', binascii.a2b_base64(text), b'mlpipe-step']
@@ -98,26 +104,44 @@ for line in sys.stdin.buffer:
     argv = None
   f = [unq(w) for w in W.findall(line)]
   if not f:
-    continue
+    return
   if f[0] == b'w':
     try:
-      r, st = os.waitpid(int(f[1]), 0) if int(f[1]) > 0 else (0, 0)
+      pid = int(f[1])
+      r, st = os.waitpid(pid, os.WNOHANG) if pid > 0 else (-1, 0)
+      if r == 0:
+        # Still exiting: what is gathered goes first, rather than wait behind it.
+        flush()
+        r, st = os.waitpid(pid, 0)
       code = 127 if r <= 0 else 128 + os.WTERMSIG(st) if os.WIFSIGNALED(st) else os.WEXITSTATUS(st)
     except (ChildProcessError, ValueError):
       code = 127
-    os.write(1, b'done %s %d\n' % (f[2], code))
-    continue
-  id, script, out, err, token = f[:5]
+    out.append(b'done %s %d\n' % (f[2], code))
+    return
+  id, script, o, e, token = f[:5]
   env = dict(base)
   env[b'MLPIPE_FORK_ID'] = id
   env[b'MLPIPE_STEP_TOKEN'] = token
   try:
     pid = spawn(b'/bin/sh', argv or [b'/bin/sh', script, b'mlpipe-step'], env, setsid=True, setsigdef=SIGS, file_actions=[
-      (os.POSIX_SPAWN_OPEN, 0, b'/dev/null', os.O_RDONLY, 0), (os.POSIX_SPAWN_OPEN, 1, out, A, 0o666), (os.POSIX_SPAWN_OPEN, 2, err, A, 0o666)])
+      (os.POSIX_SPAWN_OPEN, 0, b'/dev/null', os.O_RDONLY, 0), (os.POSIX_SPAWN_OPEN, 1, o, A, 0o666), (os.POSIX_SPAWN_OPEN, 2, e, A, 0o666)])
   except (OSError, ValueError):
-    os.write(1, b'pid %s 0\ndone %s 127\n' % (id, id))
-    continue
-  os.write(1, b'pid %s %d\n' % (id, pid))
+    out.append(b'pid %s 0\ndone %s 127\n' % (id, id))
+    return
+  out.append(b'pid %s %d\n' % (id, pid))
+# The answers to the lines of one read go back in one write: each write wakes the runtime.
+rest = b''
+while True:
+  chunk = os.read(0, 65536)
+  if not chunk:
+    break
+  *lines, rest = (rest + chunk).split(b'\n')
+  for line in lines:
+    serve(line)
+  flush()
+if rest:
+  serve(rest)
+  flush()
 `;
 
 const PYTHON = '/usr/bin/python3';
