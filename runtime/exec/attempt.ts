@@ -57,12 +57,14 @@ const TAIL_LINES = 20;
 
 /**
  * One attempt at one node: a fresh folder under `tmp/`, the node's kind run in-process or as a process on
- * its target, a timeout and the run's cancellation wired to an AbortSignal, then the declared outputs
+ * its target, a timeout and the run's cancellation stopping it, then the declared outputs
  * checked, hashed and the folder moved into the cache. Failures come back as values, never thrown.
+ * `onProcessExit` is called when a process step's process has exited (not when it was stopped), before
+ * its outputs are checked and recorded.
  */
 export async function attemptNode(
   env: AttemptEnv, runner: StepRunner, e: ExecNode, plan: { key: string; components: KeyComponents; reasons: RerunReason[] },
-  attempt: number, maxAttempts: number, runSignal: AbortSignal,
+  attempt: number, maxAttempts: number, runSignal: AbortSignal, onProcessExit?: () => void,
 ): Promise<AttemptResult> {
   const started = Date.now();
   // One folder per attempt for its outputs, renamed into the cache when it succeeds. A step that declares
@@ -102,19 +104,20 @@ export async function attemptNode(
     tag: (key, value) => appendIndex(env.workspace, { t: 'tag', id: env.runId, key, value: env.masker.mask(value) }),
   });
 
-  const ac = new AbortController();
-  const onRunAbort = () => ac.abort('cancelled');
-  runSignal.addEventListener('abort', onRunAbort, { once: true });
-  if (runSignal.aborted) ac.abort('cancelled');
+  const stop = new AttemptStop();
+  const unsubscribe = onAbort(runSignal, () => stop.stop('cancelled'));
   const timeoutMs = e.node.kind === 'step' ? e.node.resources.timeoutMs : undefined;
-  const timer = timeoutMs ? setTimeout(() => ac.abort('timeout'), timeoutMs) : undefined;
+  const timer = timeoutMs ? setTimeout(() => stop.stop('timeout'), timeoutMs) : undefined;
 
   const inputs = resolveInputs(env, e);
   const ctx: StepContext = {
     runId: env.runId, attempt, exec: e, workspace: env.workspace, baseDir: env.baseDir, pipelineFile: env.file, params: env.params,
     model: env.model, inputs, produced: env.produced, outDir,
     outputPath: (name) => join(outDir, e.outputs.find((o) => o.name === name)?.file ?? name),
-    signal: ac.signal, log: (line) => logLines('stdout', [line]),
+    get signal() {
+      return stop.signal;
+    },
+    log: (line) => logLines('stdout', [line]),
     metric: (key, value, step) => metricPoints([{ key, value, step, timestamp: Date.now() }]),
     emit: env.emit, data: env.data, registry: env.registry, inheritedEnv: env.inheritedEnv,
   };
@@ -131,15 +134,12 @@ export async function attemptNode(
       const step = runner.start(spec, { log: logLines, sink: (lines) => sink.lines(lines) });
       remote = step.lineage?.bind(step);
       startedEvent(await step.pid);
-      const aborted = new Promise<'aborted'>((resolve) => {
-        if (ac.signal.aborted) resolve('aborted');
-        ac.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
-      });
-      const outcome = await Promise.race([step.exited, aborted]);
+      const outcome = await Promise.race([step.exited, stop.stopped.then(() => 'aborted' as const)]);
       if (outcome === 'aborted') {
         await step.kill(env.graceMs);
-        throw abortFailure(ac.signal, timeoutMs);
+        throw abortFailure(stop.reason, timeoutMs);
       }
+      onProcessExit?.();
       if (outcome.code !== 0) {
         const how = outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`;
         throw new StepFailure(explanation ? `${explanation} (${how})` : how, outcome.signal ? 'signal' : 'exit', { code: outcome.code, signal: outcome.signal });
@@ -148,10 +148,8 @@ export async function attemptNode(
       startedEvent();
       const fn = IN_PROCESS[e.kind];
       if (!fn) throw new StepFailure(`no way to run a ${e.kind} node`, 'error');
-      const aborted = new Promise<never>((_, reject) => {
-        const fail = () => reject(abortFailure(ac.signal, timeoutMs));
-        if (ac.signal.aborted) fail();
-        ac.signal.addEventListener('abort', fail, { once: true });
+      const aborted = stop.stopped.then((): never => {
+        throw abortFailure(stop.reason, timeoutMs);
       });
       result = await Promise.race([fn(ctx), aborted]);
     }
@@ -167,14 +165,69 @@ export async function attemptNode(
     });
     return { ok: true, entry };
   } catch (err) {
-    const f = classify(err, ac.signal, timeoutMs);
+    const f = classify(err, stop.reason, timeoutMs);
     if (ownDir) rmSync(outDir, { recursive: true, force: true });
     return { ok: false, reason: f.reason, error: env.masker.mask(f.message), durationMs: Date.now() - started, exitCode: f.exit?.code, signal: f.exit?.signal, logTail: tail, remote: remote?.() };
   } finally {
     clearTimeout(timer);
-    runSignal.removeEventListener('abort', onRunAbort);
+    unsubscribe();
   }
 }
+
+type StopReason = 'cancelled' | 'timeout';
+
+/**
+ * Why an attempt is being stopped (the run was cancelled, or the attempt's timeout passed), and a promise
+ * that settles then. An AbortController (with its listeners) per attempt cost more than starting a no-op
+ * step's process; one is made only for an in-process kind that asks for `ctx.signal`.
+ */
+class AttemptStop {
+  reason: StopReason | undefined;
+  private controller: AbortController | undefined;
+  private wake: (() => void) | undefined;
+  private promise: Promise<void> | undefined;
+
+  stop(reason: StopReason): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    this.wake?.();
+  }
+
+  /** Settles once stopped (never otherwise). */
+  get stopped(): Promise<void> {
+    return (this.promise ??= this.reason ? Promise.resolve() : new Promise((r) => { this.wake = r; }));
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+}
+
+/**
+ * Calls `fn` when `signal` aborts (at once if it has), through one listener per signal for every attempt
+ * of the run; the returned function stops that.
+ */
+function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  let fns = abortFanOut.get(signal);
+  if (!fns) {
+    const set = new Set<() => void>();
+    abortFanOut.set(signal, (fns = set));
+    signal.addEventListener('abort', () => { for (const f of [...set]) f(); }, { once: true });
+  }
+  if (signal.aborted) {
+    fn();
+    return () => undefined;
+  }
+  fns.add(fn);
+  const own = fns;
+  return () => own.delete(fn);
+}
+const abortFanOut = new WeakMap<AbortSignal, Set<() => void>>();
 
 function resolveInputs(env: AttemptEnv, e: ExecNode): ResolvedInput[] {
   return e.inputs.map((i) => {
@@ -209,14 +262,14 @@ async function checkOutputs(env: AttemptEnv, e: ExecNode, outDir: string): Promi
   return out;
 }
 
-function abortFailure(signal: AbortSignal, timeoutMs: number | undefined): StepFailure {
-  return signal.reason === 'timeout'
+function abortFailure(reason: StopReason | undefined, timeoutMs: number | undefined): StepFailure {
+  return reason === 'timeout'
     ? new StepFailure(`timed out after ${formatDuration(timeoutMs ?? 0)}`, 'timeout')
     : new StepFailure('cancelled', 'cancelled');
 }
 
-function classify(err: unknown, signal: AbortSignal, timeoutMs: number | undefined): StepFailure {
-  if (signal.aborted && !(err instanceof StepFailure && (err.reason === 'timeout' || err.reason === 'cancelled'))) return abortFailure(signal, timeoutMs);
+function classify(err: unknown, reason: StopReason | undefined, timeoutMs: number | undefined): StepFailure {
+  if (reason && !(err instanceof StepFailure && (err.reason === 'timeout' || err.reason === 'cancelled'))) return abortFailure(reason, timeoutMs);
   if (err instanceof StepFailure) return err;
   if (err instanceof DataError) return new StepFailure(err.message, err.code === 'cancelled' ? 'cancelled' : 'error');
   return new StepFailure(err instanceof Error ? err.message : String(err), 'error');

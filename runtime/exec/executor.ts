@@ -6,7 +6,7 @@ import { Registry } from '../registry/registry.js';
 import { StepCache, type CacheEntry } from '../store/cache.js';
 import { FileHasher, sha256 } from '../store/hashing.js';
 import { linkLatestOutputs } from '../store/latest-outputs.js';
-import { spoolDir, sweepSpool } from '../store/spool.js';
+import { removeSpool, spoolDir, sweepSpool } from '../store/spool.js';
 import { readIndex } from '../tracking/run-index.js';
 import { DirMemo, storePaths, type Workspace } from '../store/workspace.js';
 import { gitInfo } from '../tracking/git.js';
@@ -218,7 +218,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     if (first) linkLatestOutputs(ws, dirs, p.model.name, id, entry.dir);
   };
 
-  const execute = async (e: ExecNode): Promise<Outcome> => {
+  const execute = async (e: ExecNode, release: () => void): Promise<Outcome> => {
     const a = p.plannedCached.get(e.id) ?? await assess(e, assessCtx);
     if (a.state === 'pending') throw new Error(`internal: ${e.id} started before its inputs were known`);
     if (a.state === 'cached') {
@@ -232,7 +232,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     }
     const maxAttempts = e.node.kind === 'step' ? e.node.retries + 1 : 1;
     for (let attempt = 1; ; attempt++) {
-      const r = await attemptNode(env, targets.runnerFor(e), e, { key: a.key, components: a.components, reasons: a.reasons }, attempt, maxAttempts, runSignal);
+      // The last attempt frees its slots once its process has exited; an earlier one may need them again.
+      const r = await attemptNode(
+        env, targets.runnerFor(e), e, { key: a.key, components: a.components, reasons: a.reasons }, attempt, maxAttempts, runSignal,
+        attempt === maxAttempts ? release : undefined,
+      );
       if (r.ok) {
         p.state.set(e.id, { key: a.key, components: a.components, run: runId });
         finishNode(e.id, r.entry, 'done');
@@ -259,7 +263,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       counts.skipped++;
       emit({ type: 'step_skipped', step: id, why });
     };
-    const guarded = (e: ExecNode): Promise<Outcome> => execute(e).catch((err: unknown) => {
+    const guarded = (e: ExecNode, release: () => void): Promise<Outcome> => execute(e, release).catch((err: unknown) => {
       // A bug or an I/O error outside a step attempt: the node fails, the run goes on.
       emit({ type: 'step_failed', step: e.id, kind: e.kind, attempt: 1, durationMs: 0, reason: 'error', error: masker.mask(String((err as Error)?.message ?? err)) });
       counts.failed++;
@@ -280,7 +284,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     targets.dispose();
     await data.close();
     rmSync(tmpRoot, { recursive: true, force: true });
-    rmSync(spool, { recursive: true, force: true });
+    removeSpool(spool);
   }
 }
 

@@ -75,12 +75,13 @@ const PERL = '/usr/bin/perl';
  * its exec: together the larger part of a no-op step's CPU. The child gets its own session (setsid), stdin
  * from /dev/null, output appended to the spool files, the default action for SIGPIPE and SIGXFSZ (Python
  * ignores them, and ignored signals survive exec), and fd 3 (the server's stdout) for its EXIT trap. Same
- * lines in and out as the Perl server; `ready` first: a Python without posix_spawn (before 3.8) exits
+ * lines in and out as the Perl server, the answers to the lines of one read in one write (each write wakes
+ * the runtime; what is gathered goes out before a reaping that has to wait); `ready` first: a Python without posix_spawn (before 3.8) exits
  * before that, and the next server takes over. The steps' base environment is the one the server was
  * started with, read from /proc/self/environ: Python's own os.environ may have gained LC_CTYPE (PEP 538).
  */
 const PYTHON_SERVER = String.raw`
-import os, re, signal, sys
+import binascii, os, re, signal, sys
 W = re.compile(rb"(?:'[^']*'|\\.|[^\s'\\])+")
 U = re.compile(rb"'([^']*)'|\\(.)")
 unq = lambda w: U.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), w)
@@ -90,32 +91,66 @@ os.write(1, b'ready\n')
 base = dict(kv.split(b'=', 1) for kv in open('/proc/self/environ', 'rb').read().split(b'\0') if b'=' in kv)
 A = os.O_WRONLY | os.O_APPEND | os.O_CREAT
 SIGS = (signal.SIGPIPE, signal.SIGXFSZ)
-for line in sys.stdin.buffer:
+out = []
+def flush():
+  if out:
+    os.write(1, b''.join(out))
+    out.clear()
+def serve(line):
+  if line[:2] == b'x ':
+    _, text, line = line.split(b' ', 2)
+    argv = [b'/bin/sh', b'-c', binascii.a2b_base64(text), b'mlpipe-step']
+  else:
+    argv = None
   f = [unq(w) for w in W.findall(line)]
   if not f:
-    continue
+    return
   if f[0] == b'w':
     try:
-      r, st = os.waitpid(int(f[1]), 0) if int(f[1]) > 0 else (0, 0)
+      pid = int(f[1])
+      r, st = os.waitpid(pid, os.WNOHANG) if pid > 0 else (-1, 0)
+      if r == 0:
+        # Still exiting: what is gathered goes first, rather than wait behind it.
+        flush()
+        r, st = os.waitpid(pid, 0)
       code = 127 if r <= 0 else 128 + os.WTERMSIG(st) if os.WIFSIGNALED(st) else os.WEXITSTATUS(st)
     except (ChildProcessError, ValueError):
       code = 127
-    os.write(1, b'done %s %d\n' % (f[2], code))
-    continue
-  id, script, out, err, token = f[:5]
+    out.append(b'done %s %d\n' % (f[2], code))
+    return
+  id, script, o, e, token = f[:5]
   env = dict(base)
   env[b'MLPIPE_FORK_ID'] = id
   env[b'MLPIPE_STEP_TOKEN'] = token
   try:
-    pid = spawn(b'/bin/sh', [b'/bin/sh', script, b'mlpipe-step'], env, setsid=True, setsigdef=SIGS, file_actions=[
-      (os.POSIX_SPAWN_OPEN, 0, b'/dev/null', os.O_RDONLY, 0), (os.POSIX_SPAWN_OPEN, 1, out, A, 0o666), (os.POSIX_SPAWN_OPEN, 2, err, A, 0o666)])
-  except OSError:
-    os.write(1, b'pid %s 0\ndone %s 127\n' % (id, id))
-    continue
-  os.write(1, b'pid %s %d\n' % (id, pid))
+    pid = spawn(b'/bin/sh', argv or [b'/bin/sh', script, b'mlpipe-step'], env, setsid=True, setsigdef=SIGS, file_actions=[
+      (os.POSIX_SPAWN_OPEN, 0, b'/dev/null', os.O_RDONLY, 0), (os.POSIX_SPAWN_OPEN, 1, o, A, 0o666), (os.POSIX_SPAWN_OPEN, 2, e, A, 0o666)])
+  except (OSError, ValueError):
+    out.append(b'pid %s 0\ndone %s 127\n' % (id, id))
+    return
+  out.append(b'pid %s %d\n' % (id, pid))
+# The answers to the lines of one read go back in one write: each write wakes the runtime.
+rest = b''
+while True:
+  chunk = os.read(0, 65536)
+  if not chunk:
+    break
+  *lines, rest = (rest + chunk).split(b'\n')
+  for line in lines:
+    serve(line)
+  flush()
+if rest:
+  serve(rest)
+  flush()
 `;
 
 const PYTHON = '/usr/bin/python3';
+
+/**
+ * The longest launch script sent inline (in characters; UTF-8 and base64 make it at most 4 times as many
+ * bytes): one argument of exec may be 128 KiB on Linux. Longer ones go through a file.
+ */
+const INLINE_MAX = 24 * 1024;
 
 interface Pending {
   pid?: number;
@@ -143,7 +178,7 @@ export class ForkServer {
   private nextId = 1;
   private buf = '';
   /** Launch lines waiting to be sent; they go before the reaping requests of the same turn (`send`). */
-  private outbox = '';
+  private outbox: (string | (() => string))[] = [];
   private reaps = '';
   private flushing = false;
   private baseEnv: NodeJS.ProcessEnv = {};
@@ -182,13 +217,23 @@ export class ForkServer {
     const reaped = new Promise<void>((r) => { p.onReaped = r; });
     this.pending.set(id, p as Pending);
     this.hold(true);
-    // Numbered per process, not per server: two runs in one process (the extension) share the folder.
-    const file = join(scriptDir(), `${process.pid}-${++scriptSeq}.sh`);
-    writeFileSync(file, script);
     // The token is in the step's environment from its first instruction (not only exported by the
     // script), so the step's own shell can be found by it, not just its children.
-    this.send(`${id} ${quote(file)} ${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`, false);
-    void exited.then(() => unlinkQuietly(file));
+    const rest = `${quote(stdout)} ${quote(stderr)} ${quote(token)}\n`;
+    // Formatted when sent: only then is it sure which server reads it (a Python that cannot serve hands
+    // over to Perl or the shell, which take the script as a file).
+    this.send(() => {
+      if (this.kind === 'python' && script.length <= INLINE_MAX) {
+        // The script travels in the line (base64: it has newlines) and runs as `sh -c`: no file to write,
+        // read and remove per step ("$0" is then `mlpipe-step`, as for a step started with spawn).
+        return `x ${Buffer.from(script).toString('base64')} ${id} - ${rest}`;
+      }
+      // Numbered per process, not per server: two runs in one process (the extension) share the folder.
+      const file = join(scriptDir(), `${process.pid}-${++scriptSeq}.sh`);
+      writeFileSync(file, script);
+      void exited.then(() => unlinkQuietly(file));
+      return `${id} ${quote(file)} ${rest}`;
+    }, false);
     return { pid, exited, reaped };
   }
 
@@ -206,26 +251,36 @@ export class ForkServer {
   }
 
   /**
-   * Lines written in one turn of the event loop go to the shell as one write: a step that ends asks for
-   * its reaping and, in the same turn, the step it unblocks is launched. Each write to the pipe wakes the
-   * shell, which on a busy machine cost more than the line itself. Launches go first: the server handles
-   * its lines in order and its reaping blocks (`waitpid`) until the step's shell is really gone, which is
-   * after its trap has reported; a launch behind it would wait for that exit, on every step of a chain.
+   * A launch is written at once, with the reaping requests waiting (launches first); reaping requests alone
+   * wait for the end of the turn, so the launch of the step a finished one unblocks (usually in the same
+   * turn) takes them along: each write to the pipe wakes the server, which on a busy machine cost more than
+   * the line itself. Written at once, a launch starts while the runtime still records the finished step.
+   * Launches go first: the server handles its lines in order and its reaping blocks (`waitpid`) until the
+   * step's shell is really gone, which is after its trap has reported; a launch behind it would wait for
+   * that exit, on every step of a chain.
    */
-  private send(line: string, reap: boolean): void {
-    if (reap) this.reaps += line;
-    else this.outbox += line;
-    if (this.flushing || !this.ready) return;
+  private send(line: string | (() => string), reap: boolean): void {
+    if (reap) this.reaps += line as string;
+    else this.outbox.push(line);
+    if (!this.ready) return;
+    if (!reap) {
+      this.sh?.stdin?.write(this.takeLines());
+      return;
+    }
+    if (this.flushing) return;
     this.flushing = true;
     setImmediate(() => {
       this.flushing = false;
-      this.sh?.stdin?.write(this.takeLines());
+      const text = this.takeLines();
+      if (text) this.sh?.stdin?.write(text);
     });
   }
 
   private takeLines(): string {
-    const text = this.outbox + this.reaps;
-    this.outbox = '';
+    let text = '';
+    for (const l of this.outbox) text += typeof l === 'string' ? l : l();
+    text += this.reaps;
+    this.outbox = [];
     this.reaps = '';
     return text;
   }
@@ -270,7 +325,7 @@ export class ForkServer {
     this.baseEnv = { ...process.env };
     this.sh = sh;
     this.ready = this.kind === 'sh';
-    if (this.ready && (this.outbox || this.reaps)) this.send('', false);
+    if (this.ready && (this.outbox.length || this.reaps)) this.send('', false);
     this.hold(false);
     return sh;
   }
@@ -293,7 +348,7 @@ export class ForkServer {
       this.buf = this.buf.slice(nl + 1);
       if (line === 'ready') {
         this.ready = true;
-        if (this.outbox || this.reaps) this.send('', false);
+        if (this.outbox.length || this.reaps) this.send('', false);
         continue;
       }
       const m = /^(pid|exit|done) (\d+) (\d+)$/.exec(line);

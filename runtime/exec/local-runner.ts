@@ -31,6 +31,14 @@ export interface LocalRunnerOptions {
 
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+interface EnvDiff {
+  /** The fork server's environment it was worked out against (a restarted server has a new one). */
+  server: NodeJS.ProcessEnv;
+  set: Record<string, string>;
+  unset: string[];
+  unexportable: string[];
+}
+
 interface Launched {
   pid: Promise<number | undefined>;
   exited: Promise<StepExit>;
@@ -51,6 +59,7 @@ export class LocalRunner implements StepRunner {
   private readonly tails = new Set<() => void>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly nonce = randomBytes(6).toString('hex');
+  private readonly diffs = new WeakMap<Readonly<Record<string, string>>, EnvDiff>();
   private readonly fork = ForkServer.available() && !process.env.MLPIPE_NO_FORK_SERVER ? new ForkServer() : undefined;
 
   constructor(private readonly options: LocalRunnerOptions = {}) {
@@ -60,7 +69,7 @@ export class LocalRunner implements StepRunner {
   start(spec: LaunchSpec, hooks: StepHooks): RunningStep {
     // Unique per attempt (the run id is), with a per-runner part so a token cannot be guessed from the run id.
     const token = `${spec.runId}/${spec.step}/${spec.attempt}/${this.nonce}`;
-    const env = { ...spec.env, MLPIPE_STATUS_FILE: spec.spool.status, [TOKEN_VAR]: token };
+    const own = { MLPIPE_STATUS_FILE: spec.spool.status, [TOKEN_VAR]: token };
     const tails = [
       new FileTail(spec.spool.stdout, (l) => hooks.log('stdout', l)),
       new FileTail(spec.spool.stderr, (l) => hooks.log('stderr', l)),
@@ -68,7 +77,7 @@ export class LocalRunner implements StepRunner {
     ];
     const poll = () => { for (const t of tails) t.poll(); };
     this.follow(poll);
-    const launched = (this.fork && this.viaForkServer(this.fork, spec, env)) || this.viaSpawn(spec, env, hooks);
+    const launched = (this.fork && this.viaForkServer(this.fork, spec, own)) || this.viaSpawn(spec, { ...spec.env, ...own }, hooks);
     const exited = launched.exited.then(async (exit) => {
       this.unfollow(poll);
       // Background jobs the step left in its group would keep writing to its files: end them once the
@@ -92,20 +101,31 @@ export class LocalRunner implements StepRunner {
 
   /**
    * Undefined when the environment cannot be expressed as a launch script: a variable whose name a shell
-   * cannot export differs from the one the fork server inherited.
+   * cannot export differs from the one the fork server inherited. `extra` goes over the spec's environment.
    */
-  private viaForkServer(fork: ForkServer, spec: LaunchSpec, env: Record<string, string>): Launched | undefined {
+  private viaForkServer(fork: ForkServer, spec: LaunchSpec, extra: Record<string, string>): Launched | undefined {
     const base = fork.env();
+    const layers = spec.envLayers ?? { base: spec.env, own: {} };
+    const diff = this.baseDiff(layers.base, base);
     const set: Record<string, string> = {};
-    for (const k in env) {
-      const v = env[k];
-      if (base[k] === v) continue;
-      if (!SHELL_NAME.test(k)) return undefined;
-      set[k] = v;
+    const overrides = (k: string) => k in layers.own || k in extra;
+    for (const k in diff.set) if (!overrides(k)) set[k] = diff.set[k];
+    if (diff.unexportable.some((k) => !overrides(k))) return undefined;
+    for (const layer of [layers.own, extra]) {
+      for (const k in layer) {
+        const v = layer[k];
+        if (base[k] === v) {
+          // Equal to the server's own: nothing to export, unless an earlier layer changed it.
+          delete set[k];
+          continue;
+        }
+        if (!SHELL_NAME.test(k)) return undefined;
+        set[k] = v;
+      }
     }
-    const unset = Object.keys(base).filter((k) => !(k in env) && SHELL_NAME.test(k));
+    const unset = diff.unset.filter((k) => !overrides(k));
     const script = launchScript({ cwd: spec.cwd, set, unset, trap: FORK_TRAP, setup: this.options.setup, command: spec.command, closeFd3: true });
-    const r = fork.launch(script, spec.spool.stdout, spec.spool.stderr, env[TOKEN_VAR]);
+    const r = fork.launch(script, spec.spool.stdout, spec.spool.stderr, extra[TOKEN_VAR]);
     const exited = r.exited.then(({ status }): StepExit => {
       // `wait` reports a death by signal N as 128+N; the EXIT trap wrote no status file in that case.
       if (status > 128 && !existsSync(spec.spool.status)) {
@@ -115,6 +135,24 @@ export class LocalRunner implements StepRunner {
       return { code: status, signal: null };
     });
     return { pid: r.pid, exited, reaped: r.reaped };
+  }
+
+  /**
+   * How a run's base environment differs from the fork server's, worked out once per base (a run's steps
+   * share one): what to export, what to unset, and the differing names a shell cannot export.
+   */
+  private baseDiff(env: Readonly<Record<string, string>>, server: NodeJS.ProcessEnv): EnvDiff {
+    let d = this.diffs.get(env);
+    if (d?.server === server) return d;
+    d = { server, set: {}, unset: [], unexportable: [] };
+    for (const k in env) {
+      if (server[k] === env[k]) continue;
+      if (SHELL_NAME.test(k)) d.set[k] = env[k];
+      else d.unexportable.push(k);
+    }
+    for (const k in server) if (!(k in env) && SHELL_NAME.test(k)) d.unset.push(k);
+    this.diffs.set(env, d);
+    return d;
   }
 
   private viaSpawn(spec: LaunchSpec, env: Record<string, string>, hooks: StepHooks): Launched {

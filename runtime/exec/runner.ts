@@ -13,6 +13,12 @@ export interface LaunchSpec {
   command: { argv: string[] } | { shell: string };
   cwd: string;
   env: Record<string, string>;
+  /**
+   * The same environment as `env` in two layers: `base`, one object shared by every step of the run, and
+   * `own`, the step's variables over it. A runner that starts steps from a fixed environment compares
+   * `base` with it once per run and only `own` per step.
+   */
+  envLayers?: { base: Readonly<Record<string, string>>; own: Readonly<Record<string, string>> };
   /** Where the step's output goes while it runs; the runtime follows these files. */
   spool: SpoolFiles;
 }

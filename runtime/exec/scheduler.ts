@@ -22,7 +22,12 @@ export class Scheduler {
     private readonly graph: ExecGraph,
     selected: ReadonlySet<string>,
     private readonly targets: Targets,
-    private readonly execute: (e: ExecNode) => Promise<Outcome>,
+    /**
+     * Runs a node. `release` frees its slots before the node is done (idempotent; they are freed at the
+     * end otherwise): a step whose process has exited and that will not be retried needs them no more
+     * while its results are recorded, and the next ready step can start meanwhile.
+     */
+    private readonly execute: (e: ExecNode, release: () => void) => Promise<Outcome>,
     private readonly skip: (id: string, why: string) => void,
     private readonly signal: AbortSignal,
   ) {
@@ -58,8 +63,19 @@ export class Scheduler {
           this.ready.splice(i, 1);
           this.started.add(id);
           this.running++;
-          void this.execute(e).then((outcome) => {
+          let held = true;
+          const release = () => {
+            if (!held) return;
+            held = false;
             this.targets.release(e);
+            // Called from inside the node's execution: start what now fits once this turn's work is done.
+            queueMicrotask(pump);
+          };
+          void this.execute(e, release).then((outcome) => {
+            if (held) {
+              held = false;
+              this.targets.release(e);
+            }
             this.running--;
             this.finished(id, outcome);
             pump();

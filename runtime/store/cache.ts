@@ -1,5 +1,6 @@
-import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { parseJsonl } from './jsonl.js';
 import { DirMemo, storePaths, type Workspace } from './workspace.js';
 
@@ -68,8 +69,12 @@ export class StepCache {
   readonly index: string;
   private readonly dirs = new DirMemo();
   private readonly entries = new Map<string, CacheManifest>();
+  /** Lines this process appended and has not read back yet (see `refresh`). */
+  private readonly written = new Map<string, { line: string; manifest: CacheManifest }>();
   private offset = 0;
   private partial = '';
+  /** Keeps a character cut by the end of a read for the next one. */
+  private readonly decoder = new StringDecoder('utf8');
   private fd: number | undefined;
   private readFd: number | undefined;
 
@@ -84,7 +89,7 @@ export class StepCache {
 
   /**
    * Reads what other writers appended since the last read. The index stays open for reading once it
-   * exists (it is only ever appended to), so a miss costs one fstat when nothing was appended: a run of
+   * exists (it is only ever appended to), so a miss costs one read when nothing was appended: a run of
    * a thousand new steps misses a thousand times.
    */
   private refresh(): void {
@@ -95,16 +100,38 @@ export class StepCache {
         return;
       }
     }
-    const fd = this.readFd;
-    const size = fstatSync(fd).size;
-    if (size <= this.offset) return;
-    const buf = Buffer.allocUnsafe(size - this.offset);
-    const n = readSync(fd, buf, 0, buf.length, this.offset);
-    this.offset += n;
-    const text = this.partial + buf.toString('utf8', 0, n);
+    // Read until a short read, without an fstat first: when nothing was appended (the usual miss) that is
+    // one pread returning 0.
+    let text = this.partial;
+    let n: number;
+    const buf = readBuffer();
+    do {
+      n = readSync(this.readFd, buf, 0, buf.length, this.offset);
+      this.offset += n;
+      text += this.decoder.write(buf.subarray(0, n));
+    } while (n === buf.length);
+    if (text === this.partial) return;
     const cut = text.lastIndexOf('\n');
     this.partial = text.slice(cut + 1);
-    for (const m of parseJsonl<CacheManifest>(text.slice(0, cut + 1)).values) if (m?.key) this.entries.set(m.key, m);
+    for (let start = 0; start < cut;) {
+      const end = text.indexOf('\n', start);
+      const line = text.slice(start, end);
+      start = end + 1;
+      // This process's own lines come back here too (a miss reads whatever was appended since the last
+      // one, and a run of new steps misses on every step): one it wrote is taken as it was written, not
+      // parsed again. Manifests are written key first.
+      if (line.startsWith('{"key":"')) {
+        const key = line.slice(8, line.indexOf('"', 8));
+        const mine = this.written.get(key);
+        if (mine?.line === line) {
+          this.written.delete(key);
+          this.entries.set(key, mine.manifest);
+          continue;
+        }
+      }
+      const m = parseJsonl<CacheManifest>(line).values[0];
+      if (m?.key) this.entries.set(m.key, m);
+    }
   }
 
   lookup(key: string): CacheEntry | undefined {
@@ -146,8 +173,10 @@ export class StepCache {
       this.dirs.ensure(this.root);
       this.fd = openSync(this.index, 'a');
     }
-    writeSync(this.fd, `${JSON.stringify(manifest)}\n`);
+    const line = JSON.stringify(manifest);
+    writeSync(this.fd, `${line}\n`);
     this.entries.set(manifest.key, manifest);
+    this.written.set(manifest.key, { line, manifest });
     return entryOf(dir, manifest);
   }
 
@@ -158,6 +187,10 @@ export class StepCache {
     this.readFd = undefined;
   }
 }
+
+/** One read buffer for every cache: reads are synchronous and decoded before the next one. */
+let shared: Buffer | undefined;
+const readBuffer = (): Buffer => (shared ??= Buffer.allocUnsafe(1 << 16));
 
 function entryOf(dir: string, manifest: CacheManifest): CacheEntry {
   return { dir, manifest, output: (name) => join(dir, manifest.outputs[name]?.file ?? name) };

@@ -13,19 +13,20 @@ export const envName = (name: string): string => name.toUpperCase().replace(/[^A
 const INHERITED_STEP_VARS = /^MLPIPE_(INPUT|OUTPUT|PARAM)_|^MLPIPE_(INPUTS|OUTPUTS|PARAMS|OUTPUT_DIR|SINK|STEP|ATTEMPT|STATUS_FILE|STEP_TOKEN)$/;
 
 /**
- * The environment every process step gets: its params, the paths of its inputs and outputs, the run id
- * and the SDK sink, both as one JSON variable each (what the SDKs read) and as one variable per name (for
- * shell steps). The Python SDK's folder is put first on PYTHONPATH.
+ * The variables every process step gets over the run's inherited environment: its params, the paths of
+ * its inputs and outputs, the run id and the SDK sink, both as one JSON variable each (what the SDKs read)
+ * and as one variable per name (for shell steps); the Python SDK's folder first on PYTHONPATH; the step's
+ * own `env` last. Kept apart from the inherited variables so a runner that starts steps from that same
+ * environment (the fork server) looks only at these per step.
  */
-export function stepEnv(ctx: StepContext, spool: SpoolFiles): Record<string, string> {
+export function stepOwnEnv(ctx: StepContext, spool: SpoolFiles): Record<string, string> {
   const node = ctx.exec.node;
-  const env: Record<string, string> = { ...ctx.inheritedEnv };
   const params = node.kind === 'step' ? node.params : {};
   const inputs: Record<string, string> = {};
   for (const i of ctx.inputs) if (i.path) inputs[i.name] = i.path;
   const outputs: Record<string, string> = {};
   for (const o of ctx.exec.outputs) outputs[o.name] = ctx.outputPath(o.name);
-  Object.assign(env, {
+  const env: Record<string, string> = {
     MLPIPE_RUN_ID: ctx.runId,
     MLPIPE_STEP: ctx.exec.id,
     MLPIPE_ATTEMPT: String(ctx.attempt),
@@ -37,13 +38,21 @@ export function stepEnv(ctx: StepContext, spool: SpoolFiles): Record<string, str
     MLPIPE_OUTPUT_DIR: ctx.outDir,
     MLPIPE_SINK: spool.sink,
     PYTHONUNBUFFERED: '1',
-    PYTHONPATH: [join(sdkDir(), 'python'), ctx.inheritedEnv.PYTHONPATH].filter(Boolean).join(':'),
-  });
-  for (const [k, v] of Object.entries(params)) env[`MLPIPE_PARAM_${envName(k)}`] = String(v);
-  for (const [k, v] of Object.entries(inputs)) env[`MLPIPE_INPUT_${envName(k)}`] = v;
-  for (const [k, v] of Object.entries(outputs)) env[`MLPIPE_OUTPUT_${envName(k)}`] = v;
+    PYTHONPATH: pythonPath(ctx.inheritedEnv),
+  };
+  for (const k in params) env[`MLPIPE_PARAM_${envName(k)}`] = String(params[k]);
+  for (const k in inputs) env[`MLPIPE_INPUT_${envName(k)}`] = inputs[k];
+  for (const k in outputs) env[`MLPIPE_OUTPUT_${envName(k)}`] = outputs[k];
   if (node.kind === 'step') Object.assign(env, mapProp(node, 'env', ctx.params));
   return env;
+}
+
+/** PYTHONPATH with the Python SDK first, once per inherited environment (that is, per run). */
+const pythonPaths = new WeakMap<Readonly<Record<string, string>>, string>();
+function pythonPath(inherited: Readonly<Record<string, string>>): string {
+  let p = pythonPaths.get(inherited);
+  if (p === undefined) pythonPaths.set(inherited, (p = [join(sdkDir(), 'python'), inherited.PYTHONPATH].filter(Boolean).join(':')));
+  return p;
 }
 
 /**
@@ -61,28 +70,34 @@ export function inheritedEnv(): Record<string, string> {
 export function launchSpec(ctx: StepContext, spool: SpoolFiles): LaunchSpec {
   const node = ctx.exec.node;
   if (node.kind !== 'step') throw new StepFailure('not a step', 'error');
-  const env = stepEnv(ctx, spool);
+  const own = stepOwnEnv(ctx, spool);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(ctx.baseDir, p));
-  const base = { runId: ctx.runId, step: ctx.exec.id, attempt: ctx.attempt, cwd: ctx.baseDir, env, spool };
+  const spec = (command: LaunchSpec['command']): LaunchSpec => {
+    let full: Record<string, string> | undefined;
+    return {
+      runId: ctx.runId, step: ctx.exec.id, attempt: ctx.attempt, cwd: ctx.baseDir, spool, command, envLayers: { base: ctx.inheritedEnv, own },
+      // Built when a runner asks for it: the fork server needs only the layers.
+      get env() {
+        return (full ??= { ...ctx.inheritedEnv, ...own });
+      },
+    };
+  };
   switch (ctx.exec.kind) {
     case 'shell':
-      return { ...base, command: { shell: node.command ?? '' } };
+      return spec({ shell: node.command ?? '' });
     case 'python':
-      return { ...base, command: { argv: [stringProp(node, 'python', ctx.params) ?? 'python3', '-u', abs(node.script ?? ''), ...listProp(node, 'args', ctx.params)] } };
+      return spec({ argv: [stringProp(node, 'python', ctx.params) ?? 'python3', '-u', abs(node.script ?? ''), ...listProp(node, 'args', ctx.params)] });
     case 'node': {
       // Under VS Code the runtime's own executable is Electron: this makes it behave as plain Node.
-      if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+      if (process.versions.electron) own.ELECTRON_RUN_AS_NODE = '1';
       const hook = pathToFileURL(join(sdkDir(), 'node', 'register.mjs')).href;
-      return { ...base, command: { argv: [process.execPath, '--import', hook, abs(node.script ?? ''), ...listProp(node, 'args', ctx.params)] } };
+      return spec({ argv: [process.execPath, '--import', hook, abs(node.script ?? ''), ...listProp(node, 'args', ctx.params)] });
     }
     case 'notebook': {
       const kernel = stringProp(node, 'kernel', ctx.params) ?? 'python3';
       const executed = ctx.exec.outputs.find((o) => o.file.endsWith('.ipynb'))!;
-      env.MLPIPE_NOTEBOOK_KERNEL = kernel;
-      return {
-        ...base,
-        command: { argv: [jupyterPython(), join(sdkDir(), 'python', 'mlpipe_notebook.py'), abs(node.notebook ?? ''), ctx.outputPath(executed.name), kernel] },
-      };
+      own.MLPIPE_NOTEBOOK_KERNEL = kernel;
+      return spec({ argv: [jupyterPython(), join(sdkDir(), 'python', 'mlpipe_notebook.py'), abs(node.notebook ?? ''), ctx.outputPath(executed.name), kernel] });
     }
     default:
       throw new StepFailure(`${ctx.exec.kind} is not a process step`, 'error');

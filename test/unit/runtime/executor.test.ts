@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { removeSpool, spoolDir } from '../../../runtime/store/spool.js';
 import { leftovers, plan, run, tempWorkspace } from './helpers.js';
 
 // Real processes (/bin/sh), real files, the real store. Every wait is for an event or a process exit.
@@ -48,6 +49,19 @@ describe('caching', () => {
     expect(r2.ran).toEqual([]);
     expect(r2.cached).toEqual(['first', 'other', 'second']);
     expect(r2.of('step_cached')[0].why).toBe(`unchanged since run ${r1.runId}`);
+  });
+
+  test("a run's spool folder (steps' output files while they run) is gone when it ends", async () => {
+    const r = await run(t, 'p.mlpipe', { force: true });
+    expect(r.ran).toEqual(['first', 'other', 'second']);
+    expect(existsSync(spoolDir(t.ws, r.runId))).toBe(false);
+    // A folder inside (not something a run makes) is removed too.
+    const dir = spoolDir(t.ws, 'not-a-run');
+    mkdirSync(join(dir, 'inner'), { recursive: true });
+    writeFileSync(join(dir, 'a.stdout'), 'x');
+    writeFileSync(join(dir, 'inner', 'b'), 'y');
+    removeSpool(dir);
+    expect(existsSync(dir)).toBe(false);
   });
 
   test('editing one param reruns only what depends on it, and says why', async () => {

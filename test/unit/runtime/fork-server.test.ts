@@ -159,6 +159,21 @@ describe.runIf(process.platform === 'linux' && kinds.length)('fork server', () =
     }
   });
 
+  test.each(kinds)('%s: short and long launch scripts (Python sends short ones in the line, long ones as a file)', async (kind) => {
+    // 200,000 characters: more than one exec argument may hold (128 KiB), so it cannot go inline.
+    const server = new ForkServer(kind);
+    try {
+      const short = start(server, `printf '%s|%s' "$0" "ünï 'q'"`);
+      const long = start(server, `: ${'x'.repeat(200_000)}; echo long`);
+      expect(await short.exited).toEqual({ status: 0 });
+      expect(await long.exited).toEqual({ status: 0 });
+      expect(readFileSync(`${short.base}.out`, 'utf8')).toMatch(/\|ünï 'q'$/);
+      expect(readFileSync(`${long.base}.out`, 'utf8')).toBe('long\n');
+    } finally {
+      server.dispose();
+    }
+  });
+
   test.runIf(hasPerl && hasSetsid)('a Perl that cannot start the server hands its launches to the shell server', async () => {
     // PERL5OPT makes Perl load a module that does not exist: it exits before saying ready.
     const saved = process.env.PERL5OPT;
