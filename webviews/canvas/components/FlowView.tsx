@@ -8,6 +8,7 @@ import { NODE_WIDTH, nodeHeight } from '../layout/node-size.js';
 import type { CanvasHost } from '../host.js';
 import { PipelineNodeView } from './PipelineNodeView.js';
 import { PALETTE_MIME, parsePaletteDrop } from './palette-items.js';
+import { afterNextPaint } from '../state/after-next-paint.js';
 import { useCanvas } from './store-context.js';
 
 // Defined once, outside any component: a new object per render would remount every node.
@@ -37,14 +38,7 @@ export function FlowView({ host }: { host: CanvasHost }) {
   useFocusRequests();
 
   // After the browser has painted a new set of nodes: timings for the benchmarks.
-  useEffect(() => {
-    let second = 0;
-    const first = requestAnimationFrame(() => { second = requestAnimationFrame(painted); });
-    return () => {
-      cancelAnimationFrame(first);
-      cancelAnimationFrame(second);
-    };
-  }, [nodes, painted]);
+  useEffect(() => afterNextPaint(painted), [nodes, painted]);
 
   const onConnect = useCallback((c: Connection) => {
     intent({ type: 'connect', from: c.source, fromPort: portOfHandle(c.sourceHandle), to: c.target });
