@@ -1,11 +1,12 @@
 import {
-  Background, Controls, MiniMap, ReactFlow, useNodesInitialized, useReactFlow, type Connection, type Edge, type NodeTypes, type OnBeforeDelete,
+  Background, Controls, ReactFlow, useNodesInitialized, useReactFlow, type Connection, type Edge, type NodeTypes, type OnBeforeDelete,
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, type DragEvent } from 'react';
 import { portOfHandle, type PipelineFlowEdge, type PipelineFlowNode } from '../flow/flow-types.js';
 import { initialViewport } from '../layout/initial-view.js';
 import { NODE_WIDTH, nodeHeight } from '../layout/node-size.js';
 import type { CanvasHost } from '../host.js';
+import { PipelineMiniMap } from './PipelineMiniMap.js';
 import { PipelineNodeView } from './PipelineNodeView.js';
 import { PALETTE_MIME, parsePaletteDrop } from './palette-items.js';
 import { afterNextPaint } from '../state/after-next-paint.js';
@@ -86,7 +87,7 @@ export function FlowView({ host }: { host: CanvasHost }) {
       {...(saved ? { defaultViewport: saved } : {})}
     >
       <Background gap={24} size={1} />
-      <MiniMap pannable zoomable nodeClassName={(n) => `mp-minimap-node mp-kind-${(n as PipelineFlowNode).data.node.kind}`} />
+      <PipelineMiniMap nodes={nodes} />
       <Controls showInteractive={false} fitViewOptions={FIT} />
     </ReactFlow>
   );
