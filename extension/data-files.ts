@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DataFilesChangedNotification } from '../language-server/lsp/protocol.js';
+import { countsAsDataChange } from './data-file-filter.js';
 
 const DATA_GLOB = '**/*.{csv,tsv,parquet,json,jsonl,ndjson}';
 
@@ -11,7 +12,8 @@ const DATA_GLOB = '**/*.{csv,tsv,parquet,json,jsonl,ndjson}';
 export function watchDataFiles(client: LanguageClient): vscode.Disposable[] {
   const watcher = vscode.workspace.createFileSystemWatcher(DATA_GLOB);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const changed = () => {
+  const changed = (uri: vscode.Uri) => {
+    if (!countsAsDataChange(uri.path)) return;
     clearTimeout(timer);
     timer = setTimeout(() => void client.sendNotification(DataFilesChangedNotification, {}), 500);
   };

@@ -8,7 +8,7 @@ import { registerCustomRequests } from './lsp/custom-requests.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const { shared, MLPipe } = createMLPipeServices({ connection, ...NodeFileSystem });
-registerCustomRequests(connection, shared, MLPipe);
-registerApplyIntents(connection, shared, MLPipe);
+const pushPredicted = registerCustomRequests(connection, shared, MLPipe);
+registerApplyIntents(connection, shared, MLPipe, pushPredicted);
 registerDataFeatures(connection, shared, MLPipe);
 startLanguageServer(shared);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CanvasIntent } from '../../language-server/edits/intents.js';
 import type { PipelineDiagnosticsParams, PipelineModelChangedParams } from '../../language-server/lsp/protocol.js';
 import { BLOCK_SPECS } from '../../language-server/schema/property-schema.js';
@@ -7,6 +8,7 @@ import type { CanvasGraph, CanvasToHost, HostToCanvas, PipelineEdge, Positions, 
 import { isCanvasToHost } from '../../webviews/canvas/protocol-guards.js';
 import { firstSyntaxError, nodeAt, readersOf, toCanvasGraph } from './canvas-graph.js';
 import { DocumentSender } from './document-sender.js';
+import { PredictedModel } from './predicted-model.js';
 import { withDiagnostics, withProblemsOf } from './graph-problems.js';
 import type { LayoutService } from './layout-service.js';
 import type { LayoutStore } from './layout-store.js';
@@ -51,6 +53,10 @@ export class CanvasSession implements vscode.Disposable {
   private layoutWanted = false;
   /** A document waits for its layout: later models are posted when it is (the newest one, laid out or not). */
   private layingOut = false;
+  /** The server's model of the text a gesture's edits give, until it is used or superseded. */
+  private readonly prediction = new PredictedModel<PipelineModelChangedParams>();
+  /** The version whose model came from a prediction (its own model then changes nothing). */
+  private predictedVersion = -1;
 
   constructor(private readonly deps: SessionDeps) {
     this.document = deps.document;
@@ -142,9 +148,19 @@ export class CanvasSession implements vscode.Disposable {
   }
 
   private onModel(result: PipelineModelChangedParams): void {
+    if (result.predicted) {
+      trace(`host: predicted model received v${result.version}`);
+      const now = this.prediction.offer(result, this.document.version, this.latest?.version);
+      if (now) this.usePrediction(now);
+      return;
+    }
     trace(`host: model received v${result.version}`);
     // Ranges of an older version would read the wrong text; the newer model is on its way.
     if (result.version !== this.document.version) return;
+    this.prediction.superseded(result.version);
+    // The document's own model of the text a used prediction was made from: one parser, one text, the
+    // same model; its diagnostics follow as for any model.
+    if (this.predictedVersion === result.version) return;
     this.latest = result;
     if (!result.hasSyntaxErrors) {
       const graph = toCanvasGraph(result, (r) => this.document.getText(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)));
@@ -161,6 +177,11 @@ export class CanvasSession implements vscode.Disposable {
     const waiters = this.modelWaiters;
     this.modelWaiters = [];
     waiters.forEach((w) => w());
+  }
+
+  private usePrediction(model: PipelineModelChangedParams): void {
+    this.onModel({ ...model, predicted: false });
+    this.predictedVersion = model.version;
   }
 
   /** The diagnostics of a model that came before them: the badges catch up. */
@@ -184,7 +205,9 @@ export class CanvasSession implements vscode.Disposable {
     if (!this.webviewReady || this.disposed) return;
     const r = this.latest!;
     const syntaxError = r.hasSyntaxErrors ? firstSyntaxError(r.diagnostics) ?? { message: 'syntax error', line: 0 } : undefined;
-    this.post(this.sender.message(r.version, this.lastGood, syntaxError, layout));
+    const message = this.sender.message(r.version, this.lastGood, syntaxError, layout);
+    if (!message) return;
+    this.post(message);
     trace(step);
   }
 
@@ -256,10 +279,15 @@ export class CanvasSession implements vscode.Disposable {
       const edit = new vscode.WorkspaceEdit();
       edit.set(this.document.uri, result.edits.map((e) => new vscode.TextEdit(
         new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText)));
+      const expected = TextDocument.applyEdits(TextDocument.create(uri, 'mlpipe', version, this.document.getText()), result.edits);
       trace('host: applying edit');
       const applied = await vscode.workspace.applyEdit(edit);
       trace('host: edit applied');
-      if (!applied) this.notice('VS Code did not apply the edit (is the file read-only?).');
+      if (!applied) return this.notice('VS Code did not apply the edit (is the file read-only?).');
+      // The server's model of the edited text fits only if nothing else changed the text meanwhile.
+      const exact = this.document.version === version + 1 && this.document.getText() === expected;
+      const now = this.prediction.confirm(this.document.version, exact, this.latest?.version);
+      if (now) this.usePrediction(now);
       return;
     }
     this.notice('The text kept changing while the canvas edited it; try again.');
@@ -340,3 +368,4 @@ export class CanvasSession implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
   }
 }
+

@@ -1,4 +1,4 @@
-import { diffGraph } from '../../webviews/canvas/graph-patch.js';
+import { diffGraph, isEmptyPatch } from '../../webviews/canvas/graph-patch.js';
 import type { CanvasGraph, HostToCanvas, Positions } from '../../webviews/canvas/protocol.js';
 
 type SyntaxError = { message: string; line: number } | undefined;
@@ -18,14 +18,19 @@ export class DocumentSender {
   }
 
   /**
-   * The message for `graph`; the caller must post it (the next patch builds on it). A graph with the
-   * host's `layout` of it goes whole: it is the first one, or Auto-layout moves every node anyway.
+   * The message for `graph`; the caller must post it (the next patch builds on it), unless it is
+   * undefined: nothing to tell. A graph with the host's `layout` of it goes whole: it is the first
+   * one, or Auto-layout moves every node anyway.
    */
-  message(version: number, graph: CanvasGraph | null, syntaxError: SyntaxError, layout?: Positions): HostToCanvas {
+  message(version: number, graph: CanvasGraph | null, syntaxError: SyntaxError, layout?: Positions): HostToCanvas | undefined {
     const before = this.sent;
     this.sent = { version, graph };
     const error = syntaxError ? { syntaxError } : {};
     if (!before?.graph || !graph || layout) return { type: 'document', version, graph, ...error, ...(layout ? { layout } : {}) };
-    return { type: 'documentPatch', version, base: before.version, patch: diffGraph(before.graph, graph), ...error };
+    const patch = diffGraph(before.graph, graph);
+    // The same version again with nothing changed (a gesture's predicted model, then the document's
+    // own): the webview has it already.
+    if (before.version === version && isEmptyPatch(patch) && !syntaxError) return undefined;
+    return { type: 'documentPatch', version, base: before.version, patch, ...error };
   }
 }

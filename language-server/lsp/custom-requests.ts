@@ -1,7 +1,8 @@
 import { DocumentState, URI, type LangiumDocument } from 'langium';
 import type { LangiumServices, LangiumSharedServices } from 'langium/lsp';
 import type { Connection } from 'vscode-languageserver';
-import { analyzeDocument } from '../analysis/analysis.js';
+import { analyze, analyzeDocument } from '../analysis/analysis.js';
+import type * as ast from '../generated/ast.js';
 import { Codes } from '../validation/codes.js';
 import {
   PipelineDiagnosticsChangedNotification, PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
@@ -40,7 +41,10 @@ function pushed(doc: LangiumDocument): PipelineModelChangedParams {
   return { ...result, model: canvasModelOf(result.model) };
 }
 
-export function registerCustomRequests(connection: Connection, shared: LangiumSharedServices, _services: LangiumServices): void {
+/** Pushes the model of a text a document is about to have (see `PipelineModelResult.predicted`). */
+export type PushPredicted = (uri: string, version: number, text: string) => void;
+
+export function registerCustomRequests(connection: Connection, shared: LangiumSharedServices, services: LangiumServices): PushPredicted {
   const documents = shared.workspace.LangiumDocuments;
   const builder = shared.workspace.DocumentBuilder;
   connection.onRequest(PipelineModelRequest, async (params: PipelineModelParams, token) => {
@@ -103,4 +107,15 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
     void connection.sendNotification(PipelineModelChangedNotification, model);
     trace('server: model sent');
   });
+  return (uri, version, text) => {
+    if (!subscribers.has(uri)) return;
+    const parsed = services.parser.LangiumParser.parse<ast.Document>(text);
+    // Text that does not parse is left to the document's own build: the canvas's banner needs its diagnostics.
+    if (parsed.lexerErrors.length + parsed.parserErrors.length > 0) return;
+    const model: PipelineModelChangedParams = {
+      uri, version, model: canvasModelOf(analyze(parsed.value).model), hasSyntaxErrors: false, diagnostics: [], diagnosticsPending: true, predicted: true,
+    };
+    void connection.sendNotification(PipelineModelChangedNotification, model);
+    trace('server: predicted model sent');
+  };
 }

@@ -23,6 +23,13 @@ export interface PipelineModelResult {
    * `mlpipe/pipelineDiagnosticsChanged`. Never set while the text has syntax errors.
    */
   diagnosticsPending?: boolean;
+  /**
+   * Pushed models only: the model of the text a canvas gesture's edits give (`version` is the one the
+   * document has once they are applied), sent right after `mlpipe/applyIntents` answered, while the
+   * editor applies them. A client may use it only for the text it checked is exactly that; the
+   * model of the document's own change follows as usual.
+   */
+  predicted?: boolean;
 }
 
 /**

@@ -64,6 +64,11 @@ const QUIET_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   // Edits stay in the editor until the user saves (code-server may default to auto save).
   'files.autoSave': 'off',
+  // code-server's extension host is a remote one, which every few seconds scans the processes for
+  // listening ports to offer forwarding them (spawning `ps`-like work in the extension host, up to
+  // ~150 ms at a time, in between MLPipe's messages). Desktop VS Code, which this stands in for,
+  // runs a local extension host that does not.
+  'remote.autoForwardPorts': false,
 };
 
 /** VS Code finds user extensions as <extensions-dir>/<publisher>.<name>-<version>; a symlink will do. */

@@ -198,4 +198,35 @@ describe('canvas intents over the connection', () => {
     expect(refused.error).toMatch(/cycle/);
     expect(await server.shutdown()).toBe(0);
   });
+
+  test('for a watched document, the model of the edited text comes right after the edits, equal to the one its change gives', async () => {
+    const { ApplyIntentsRequest, PipelineModelChangedNotification, SubscribePipelineModelNotification } = await import('../../language-server/lsp/protocol.js');
+    type Result = import('../../language-server/lsp/protocol.js').ApplyIntentsResult;
+    const { TextDocument } = await import('vscode-languageserver-textdocument');
+    const server = new ServerProcess();
+    await server.initialize(null);
+    const u = 'file:///predict/churn.mlpipe';
+    const models: PipelineModelResult[] = [];
+    server.connection.onNotification(PipelineModelChangedNotification, (p: PipelineModelResult) => { models.push(p); });
+    await server.open(u, original, 1);
+    await server.diagnostics(u);
+    // Not watched: no prediction.
+    await server.connection.sendRequest<Result>(ApplyIntentsRequest, { uri: u, version: 1, intents: [{ type: 'addNode', kind: 'source' }] });
+    await server.connection.sendNotification(SubscribePipelineModelNotification, { uri: u });
+    const r = await server.connection.sendRequest<Result>(ApplyIntentsRequest, { uri: u, version: 1, intents: [{ type: 'addNode', kind: 'source' }] });
+    expect(r.name).toBeTruthy();
+    const after = TextDocument.applyEdits(TextDocument.create(u, 'mlpipe', 1, original), r.edits);
+    // A refused intent predicts nothing.
+    await server.connection.sendRequest<Result>(ApplyIntentsRequest, { uri: u, version: 1, intents: [{ type: 'connect', from: 'train', fromPort: 'model', to: 'train_rows' }] });
+    const own = server.diagnostics(u, (p) => p.version === 2);
+    await server.change(u, after, 2);
+    await own;
+    await server.connection.sendRequest(PipelineModelRequest, { uri: u });
+    expect(models.map((m) => `${m.version}${m.predicted ? ' predicted' : ''}`)).toEqual(['2 predicted', '2']);
+    const [predicted, real] = models;
+    expect(predicted).toMatchObject({ uri: u, hasSyntaxErrors: false, diagnostics: [], diagnosticsPending: true });
+    expect(predicted.model.nodes.map((n) => n.id)).toContain(r.name);
+    expect(predicted.model).toEqual(real.model);
+    expect(await server.shutdown()).toBe(0);
+  });
 });

@@ -261,4 +261,18 @@ describe('canvas webview', () => {
     await waitFor(() => expect(node('report')).toBeTruthy());
     expect(node('train').closest('.react-flow__node')!.getAttribute('style')).toBe(before);
   });
+
+  test('the minimap draws every node, one shape per kind, and follows new ones', async () => {
+    const vscode = await openCanvas();
+    const minimap = () => {
+      const paths = [...document.querySelectorAll<SVGPathElement>('[data-testid="rf__minimap"] path.mp-minimap-node')];
+      return { kinds: paths.map((p) => p.getAttribute('class')!.replace('mp-minimap-node mp-kind-', '')).sort(), boxes: paths.reduce((n, p) => n + (p.getAttribute('d')!.match(/M/g) ?? []).length, 0) };
+    };
+    expect(minimap()).toEqual({ kinds: [...new Set(churn.nodes.map((n) => n.kind))].sort(), boxes: churn.nodes.length });
+    // The viewport frame is cut out of the mask.
+    expect(document.querySelector('[data-testid="rf__minimap"] path.react-flow__minimap-mask')!.getAttribute('d')!.match(/M/g)).toHaveLength(2);
+    const added = { ...churn, nodes: [...churn.nodes, { id: 'extra', kind: 'monitor' as const, specId: 'monitor', outputs: [], props: [], problems: [] }] };
+    await vscode.send({ type: 'document', version: 2, graph: added });
+    await waitFor(() => expect(minimap().boxes).toBe(churn.nodes.length + 1));
+  });
 });

@@ -99,7 +99,9 @@ describe('a model before its diagnostics (pushed right after linking)', () => {
     const sender = new DocumentSender();
     expect(sender.message(1, a, undefined)).toEqual({ type: 'document', version: 1, graph: a });
     const patch = sender.message(2, b, undefined);
-    if (patch.type !== 'documentPatch') throw new Error(`expected a patch, got ${patch.type}`);
+    if (patch?.type !== 'documentPatch') throw new Error(`expected a patch, got ${patch?.type}`);
+    // The same version again with nothing changed (a predicted model, then the document's own): nothing to send.
+    expect(sender.message(2, structuredClone(b), undefined)).toBeUndefined();
     expect(patch.base).toBe(1);
     expect(patch.patch.nodes.map((n) => n.id)).toEqual(['prep']);
     expect(applyGraphPatch(a, patch.patch)).toEqual(b);
@@ -114,6 +116,9 @@ describe('a model before its diagnostics (pushed right after linking)', () => {
     const layout = { events: { x: 0, y: 0 }, prep: { x: 300, y: 0 }, train: { x: 600, y: 0 } };
     expect(sender.message(6, b, undefined, layout)).toEqual({ type: 'document', version: 6, graph: b, layout });
     expect(sender.message(7, a, undefined)).toMatchObject({ type: 'documentPatch', base: 6 });
+    // The same version with changed badges (its diagnostics came) is sent.
+    const badged = { ...a, nodes: a.nodes.map((n) => (n.id === 'prep' ? { ...n, problems: [{ severity: 'error' as const, message: 'x', line: 3 }] } : n)) };
+    expect(sender.message(7, badged, undefined)).toMatchObject({ type: 'documentPatch', base: 7, version: 7, patch: { nodes: [{ id: 'prep' }] } });
   });
 });
 

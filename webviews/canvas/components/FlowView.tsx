@@ -1,13 +1,15 @@
 import {
-  Background, Controls, MiniMap, ReactFlow, useNodesInitialized, useReactFlow, type Connection, type Edge, type NodeTypes, type OnBeforeDelete,
+  Background, Controls, ReactFlow, useNodesInitialized, useReactFlow, type Connection, type Edge, type NodeTypes, type OnBeforeDelete,
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, type DragEvent } from 'react';
 import { portOfHandle, type PipelineFlowEdge, type PipelineFlowNode } from '../flow/flow-types.js';
 import { initialViewport } from '../layout/initial-view.js';
 import { NODE_WIDTH, nodeHeight } from '../layout/node-size.js';
 import type { CanvasHost } from '../host.js';
+import { PipelineMiniMap } from './PipelineMiniMap.js';
 import { PipelineNodeView } from './PipelineNodeView.js';
 import { PALETTE_MIME, parsePaletteDrop } from './palette-items.js';
+import { afterNextPaint } from '../state/after-next-paint.js';
 import { useCanvas } from './store-context.js';
 
 // Defined once, outside any component: a new object per render would remount every node.
@@ -37,14 +39,7 @@ export function FlowView({ host }: { host: CanvasHost }) {
   useFocusRequests();
 
   // After the browser has painted a new set of nodes: timings for the benchmarks.
-  useEffect(() => {
-    let second = 0;
-    const first = requestAnimationFrame(() => { second = requestAnimationFrame(painted); });
-    return () => {
-      cancelAnimationFrame(first);
-      cancelAnimationFrame(second);
-    };
-  }, [nodes, painted]);
+  useEffect(() => afterNextPaint(painted), [nodes, painted]);
 
   const onConnect = useCallback((c: Connection) => {
     intent({ type: 'connect', from: c.source, fromPort: portOfHandle(c.sourceHandle), to: c.target });
@@ -92,7 +87,7 @@ export function FlowView({ host }: { host: CanvasHost }) {
       {...(saved ? { defaultViewport: saved } : {})}
     >
       <Background gap={24} size={1} />
-      <MiniMap pannable zoomable nodeClassName={(n) => `mp-minimap-node mp-kind-${(n as PipelineFlowNode).data.node.kind}`} />
+      <PipelineMiniMap nodes={nodes} />
       <Controls showInteractive={false} fitViewOptions={FIT} />
     </ReactFlow>
   );
