@@ -3,9 +3,10 @@ import type { LangiumServices, LangiumSharedServices } from 'langium/lsp';
 import type { Connection } from 'vscode-languageserver';
 import { analyzeDocument } from '../analysis/analysis.js';
 import { Codes } from '../validation/codes.js';
+import { diffCanvasModel } from './canvas-model-patch.js';
 import {
   PipelineDiagnosticsChangedNotification, PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
-  type CanvasModel, type PipelineDiagnosticsParams, type PipelineModelChangedParams, type PipelineModelParams, type PipelineModelResult,
+  type CanvasModel, type PipelineDiagnosticsParams, type PipelineModelChangedParams, type PipelineModelParams, type PipelineModelPushParams, type PipelineModelResult,
 } from './protocol.js';
 import { trace, tracing } from './trace.js';
 import type { PipelineModel } from '../model/pipeline-model.js';
@@ -54,14 +55,29 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
   });
   // Counted, because two canvases (split editors) may watch one document.
   const subscribers = new Map<string, number>();
+  // The model last pushed for each watched document: the client keeps it too, and the next push is
+  // the change from it. Forgotten with the last subscriber, so a new subscription starts whole.
+  const lastPushed = new Map<string, { seq: number; model: CanvasModel }>();
+  let seq = 0;
   connection.onNotification(SubscribePipelineModelNotification, (p: PipelineModelParams) => {
     subscribers.set(p.uri, (subscribers.get(p.uri) ?? 0) + 1);
   });
   connection.onNotification(UnsubscribePipelineModelNotification, (p: PipelineModelParams) => {
     const n = (subscribers.get(p.uri) ?? 0) - 1;
     if (n > 0) subscribers.set(p.uri, n);
-    else subscribers.delete(p.uri);
+    else {
+      subscribers.delete(p.uri);
+      lastPushed.delete(p.uri);
+    }
   });
+  const push = (params: PipelineModelChangedParams): void => {
+    const { model, ...rest } = params;
+    const last = lastPushed.get(params.uri);
+    const wire: PipelineModelPushParams = last ? { ...rest, seq: ++seq, base: last.seq, patch: diffCanvasModel(last.model, model) } : { ...params, seq: ++seq };
+    trace('server: patch made');
+    lastPushed.set(params.uri, { seq, model });
+    void connection.sendNotification(PipelineModelChangedNotification, wire);
+  };
   if (tracing) {
     shared.workspace.TextDocuments.onDidChangeContent((e) => {
       if (subscribers.has(e.document.uri)) trace(`server: didChange v${e.document.version}`);
@@ -83,7 +99,7 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
     const model: PipelineModelChangedParams = { ...pushed(doc), diagnostics: [], diagnosticsPending: true };
     trace('server: model built');
     pushedEarly.set(uri, model.version);
-    void connection.sendNotification(PipelineModelChangedNotification, model);
+    push(model);
     trace('server: model sent');
   });
   builder.onDocumentPhase(DocumentState.Validated, (doc) => {
@@ -100,7 +116,7 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
     }
     const model = pushed(doc);
     trace('server: model built');
-    void connection.sendNotification(PipelineModelChangedNotification, model);
+    push(model);
     trace('server: model sent');
   });
 }
