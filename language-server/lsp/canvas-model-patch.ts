@@ -79,8 +79,12 @@ const movedRange = (r: SourceRange, lines: number): SourceRange => ({
   end: { line: r.end.line + lines, character: r.end.character },
 });
 
+/** Built field by field in the server's order (custom-requests.ts `canvasModelOf`): no spread, as there. */
 function movedNode(n: CanvasModelNode, lines: number): CanvasModelNode {
-  const props = n.props.map((p) => ({ key: p.key, range: movedRange(p.range, lines) }));
-  const base = { id: n.id, ...('description' in n ? { description: n.description } : {}), range: movedRange(n.range, lines), nameRange: movedRange(n.nameRange, lines), props };
-  return n.kind === 'step' ? { ...base, kind: n.kind, stepKind: n.stepKind, outputs: n.outputs } : { ...base, kind: n.kind };
+  const base: { id: string; description?: string } = { id: n.id };
+  if ('description' in n) base.description = n.description;
+  const node = Object.assign(base, {
+    range: movedRange(n.range, lines), nameRange: movedRange(n.nameRange, lines), props: n.props.map((p) => ({ key: p.key, range: movedRange(p.range, lines) })),
+  });
+  return n.kind === 'step' ? Object.assign(node, { kind: n.kind, stepKind: n.stepKind, outputs: n.outputs }) : Object.assign(node, { kind: n.kind });
 }

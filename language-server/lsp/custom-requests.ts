@@ -6,7 +6,7 @@ import { Codes } from '../validation/codes.js';
 import { diffCanvasModel } from './canvas-model-patch.js';
 import {
   PipelineDiagnosticsChangedNotification, PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
-  type CanvasModel, type PipelineDiagnosticsParams, type PipelineModelChangedParams, type PipelineModelParams, type PipelineModelPushParams, type PipelineModelResult,
+  type CanvasModel, type CanvasModelNode, type PipelineDiagnosticsParams, type PipelineModelChangedParams, type PipelineModelParams, type PipelineModelPushParams, type PipelineModelResult,
 } from './protocol.js';
 import { trace, tracing } from './trace.js';
 import type { PipelineModel } from '../model/pipeline-model.js';
@@ -26,9 +26,12 @@ export function pipelineModelOf(doc: LangiumDocument): PipelineModelResult {
 export function canvasModelOf(model: PipelineModel): CanvasModel {
   return {
     name: model.name,
-    nodes: model.nodes.map((n) => {
-      const base = { id: n.id, ...(n.description ? { description: n.description } : {}), range: n.range, nameRange: n.nameRange, props: n.props.map((p) => ({ key: p.key, range: p.range })) };
-      return n.kind === 'step' ? { ...base, kind: n.kind, stepKind: n.stepKind, outputs: n.outputs.map((o) => ({ name: o.name })) } : { ...base, kind: n.kind };
+    // Built with Object.assign rather than spreads, which made this ten times slower (see to-model.ts).
+    nodes: model.nodes.map((n): CanvasModelNode => {
+      const base: { id: string; description?: string } = { id: n.id };
+      if (n.description) base.description = n.description;
+      const node = Object.assign(base, { range: n.range, nameRange: n.nameRange, props: n.props.map((p) => ({ key: p.key, range: p.range })) });
+      return n.kind === 'step' ? Object.assign(node, { kind: n.kind, stepKind: n.stepKind, outputs: n.outputs.map((o) => ({ name: o.name })) }) : Object.assign(node, { kind: n.kind });
     }),
     edges: model.edges,
     targets: model.targets.map((t) => ({ name: t.name })),
