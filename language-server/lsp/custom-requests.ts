@@ -9,6 +9,7 @@ import {
   type CanvasModel, type CanvasModelNode, type PipelineDiagnosticsParams, type PipelineModelChangedParams, type PipelineModelParams, type PipelineModelPushParams, type PipelineModelResult,
 } from './protocol.js';
 import { trace, tracing } from './trace.js';
+import { MLPipeDocumentBuilder } from '../workspace/document-builder.js';
 import type { PipelineModel } from '../model/pipeline-model.js';
 
 export function pipelineModelOf(doc: LangiumDocument): PipelineModelResult {
@@ -91,20 +92,26 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
       });
     }
   }
-  // A watched document's model goes out as soon as it is linked (the canvas redraws from it) and its
+  // A watched document's model goes out as soon as it is parsed (the canvas redraws from it) and its
   // diagnostics after validation, which takes as long as parsing; the canvas shows them as badges a
   // moment later. Text with syntax errors waits for validation, as before: the canvas's banner needs
   // the syntax-error diagnostics, and it keeps the last good graph anyway.
   const pushedEarly = new Map<string, number>();
-  builder.onDocumentPhase(DocumentState.Linked, (doc) => {
+  const pushEarly = (doc: LangiumDocument): void => {
     const uri = doc.uri.toString();
     if (!subscribers.has(uri) || doc.parseResult.lexerErrors.length + doc.parseResult.parserErrors.length > 0) return;
+    if (pushedEarly.get(uri) === doc.textDocument.version) return;
     const model: PipelineModelChangedParams = { ...pushed(doc), diagnostics: [], diagnosticsPending: true };
     trace('server: model built');
     pushedEarly.set(uri, model.version);
     push(model);
     trace('server: model sent');
-  });
+  };
+  // Right after parsing: the model needs nothing more (see MLPipeDocumentBuilder). After linking
+  // too, for a document linked again without a new parse (once it was validated, it may be pushed again).
+  if (!(builder instanceof MLPipeDocumentBuilder)) throw new Error('the MLPipe language server needs MLPipeDocumentBuilder');
+  builder.onParsedNow(pushEarly);
+  builder.onDocumentPhase(DocumentState.Linked, pushEarly);
   builder.onDocumentPhase(DocumentState.Validated, (doc) => {
     const uri = doc.uri.toString();
     if (!subscribers.has(uri)) return;
