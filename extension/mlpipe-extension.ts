@@ -56,7 +56,7 @@ export class MLPipeExtension {
     });
     const ready = clientReady.then(() => undefined);
     ready.catch((e: unknown) => this.output.info(`MLPipe language server failed to start: ${String(e)}`));
-    const feed = new PipelineModelFeed(clientReady);
+    const feed = new PipelineModelFeed(clientReady, this.output);
     const canvas = new CanvasEditorProvider(this.context, feed, this.output).register();
     const pipelineModel = (uri: vscode.Uri) => feed.model(uri);
     const targets = new TargetChecks(pipelineModel, this.output);

@@ -24,6 +24,7 @@ import { MLPipeLexer } from './parser/token-leaf.js';
 import { MLPipeValueConverter } from './parser/value-converter.js';
 import { MLPipeValidator } from './validation/mlpipe-validator.js';
 import { MLPipeDocumentValidator } from './validation/syntax-errors.js';
+import { MLPipeDocumentBuilder } from './workspace/document-builder.js';
 
 export interface MLPipeAddedServices {
   validation: {
@@ -72,11 +73,17 @@ export const MLPipeModule: Module<MLPipeServices, PartialLangiumServices & DeepP
   },
 };
 
+export const MLPipeSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
+  workspace: {
+    DocumentBuilder: (services) => new MLPipeDocumentBuilder(services),
+  },
+};
+
 /**
  * One factory for every host: the language server (with a connection), the CLI and tests (without).
  */
 export function createMLPipeServices(context: DefaultSharedModuleContext): { shared: LangiumSharedServices; MLPipe: MLPipeServices } {
-  const shared = inject(createDefaultSharedModule(context), MLPipeGeneratedSharedModule);
+  const shared = inject(createDefaultSharedModule(context), MLPipeGeneratedSharedModule, MLPipeSharedModule);
   const MLPipe = inject(createDefaultModule({ shared }), MLPipeGeneratedModule, MLPipeModule);
   shared.ServiceRegistry.register(MLPipe);
   const validator = MLPipe.validation.MLPipeValidator;

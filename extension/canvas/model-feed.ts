@@ -3,8 +3,9 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   ApplyIntentsRequest, PipelineDiagnosticsChangedNotification, PipelineModelChangedNotification, PipelineModelRequest, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification,
-  type ApplyIntentsParams, type ApplyIntentsResult, type PipelineDiagnosticsParams, type PipelineModelChangedParams, type PipelineModelResult,
+  type ApplyIntentsParams, type ApplyIntentsResult, type PipelineDiagnosticsParams, type PipelineModelChangedParams, type PipelineModelPushParams, type PipelineModelResult,
 } from '../../language-server/lsp/protocol.js';
+import { ModelReceiver } from './model-receiver.js';
 
 /** A model may come before its diagnostics (`diagnosticsPending`); they follow in `diagnostics`. */
 export interface FeedListener {
@@ -20,23 +21,31 @@ export interface FeedListener {
 export class PipelineModelFeed implements vscode.Disposable {
   private readonly listeners = new Map<string, Set<FeedListener>>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly received = new ModelReceiver();
 
   private client: LanguageClient | undefined;
   private disposed = false;
 
-  constructor(private readonly ready: Promise<LanguageClient>) {
+  constructor(private readonly ready: Promise<LanguageClient>, private readonly log: vscode.LogOutputChannel) {
     ready.then((client) => {
       if (this.disposed) return;
       this.client = client;
       this.disposables.push(
-        client.onNotification(PipelineModelChangedNotification, (r: PipelineModelChangedParams) => this.listeners.get(r.uri)?.forEach((l) => l.model(r))),
+        client.onNotification(PipelineModelChangedNotification, (push: PipelineModelPushParams) => this.onPush(push)),
         client.onNotification(PipelineDiagnosticsChangedNotification, (p: PipelineDiagnosticsParams) => this.listeners.get(p.uri)?.forEach((l) => l.diagnostics(p))),
         client.onDidChangeState(() => {
           if (!client.isRunning()) return;
+          this.received.clear();
           for (const uri of this.listeners.keys()) void client.sendNotification(SubscribePipelineModelNotification, { uri });
         }),
       );
     }, () => undefined);
+  }
+
+  private onPush(push: PipelineModelPushParams): void {
+    const result = this.received.receive(push);
+    if (!result) return void this.log.warn(`canvas: dropped a model patch of ${push.uri} without its base`);
+    this.listeners.get(result.uri)?.forEach((l) => l.model(result));
   }
 
   /** Calls `listener` with each new model of `uri` (and late diagnostics) until the returned disposable is disposed. */

@@ -1,6 +1,7 @@
 /** Custom LSP messages between the MLPipe server and its clients (extension, canvas host, tests). */
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { CanvasIntent, IntentResult } from '../edits/intents.js';
+import type { CanvasModelPatch } from './canvas-model-patch.js';
 import type { NodeKind, PipelineEdge, PipelineModel, SourceRange } from '../model/pipeline-model.js';
 
 export const PipelineModelRequest = 'mlpipe/pipelineModel';
@@ -60,6 +61,15 @@ export interface CanvasModel {
 
 /** The pushed model (`mlpipe/pipelineModelChanged`): the whole answer, with the canvas's part of the model. */
 export type PipelineModelChangedParams = Omit<PipelineModelResult, 'model'> & { model: CanvasModel };
+
+/**
+ * What `mlpipe/pipelineModelChanged` carries on the wire. The pushes of one document are numbered
+ * (`seq`); the first after subscribing has the whole `model`, each later one a `patch` against the
+ * push numbered `base` (language-server/lsp/canvas-model-patch.ts), which the client keeps.
+ */
+export type PipelineModelPushParams = Omit<PipelineModelChangedParams, 'model'> & { seq: number } & (
+  { model: CanvasModel; patch?: undefined } | { model?: undefined; patch: CanvasModelPatch; base: number }
+);
 export const SubscribePipelineModelNotification = 'mlpipe/subscribePipelineModel';
 export const UnsubscribePipelineModelNotification = 'mlpipe/unsubscribePipelineModel';
 

@@ -179,6 +179,53 @@ describe('pipeline model before validation', () => {
   });
 });
 
+describe('pushed models as patches', () => {
+  test('later pushes are patches against the one before; the client rebuilds each model; a new subscription starts whole', async () => {
+    const { PipelineModelChangedNotification, SubscribePipelineModelNotification, UnsubscribePipelineModelNotification } = await import('../../language-server/lsp/protocol.js');
+    type Push = import('../../language-server/lsp/protocol.js').PipelineModelPushParams;
+    const { ModelReceiver } = await import('../../extension/canvas/model-receiver.js');
+    const { canvasModelOf } = await import('../../language-server/lsp/custom-requests.js');
+    const server = new ServerProcess();
+    await server.initialize(null);
+    const u = 'file:///patch/patch.mlpipe';
+    const pushes: Push[] = [];
+    server.connection.onNotification(PipelineModelChangedNotification, (p: Push) => { pushes.push(p); });
+    const receiver = new ModelReceiver();
+    const texts = [
+      original.replace(/\n {2}source events/, '\n  source extra { path "x.csv" }\n\n  source events'),
+      original.replace(/\bfrom events\b/, 'from evnts'),
+      original.replace('step train', 'step train {{'),
+      original,
+    ];
+    let v = 1;
+    await server.open(u, original, v);
+    await server.diagnostics(u);
+    await server.connection.sendNotification(SubscribePipelineModelNotification, { uri: u });
+    // Each text's model, as the client rebuilds it from the pushes, is the canvas's part of the model the server answers.
+    const check = async (text: string) => {
+      const next = ++v;
+      const published = server.diagnostics(u, (p) => p.version === next);
+      await server.change(u, text, next);
+      await published;
+      const expected = canvasModelOf((await server.connection.sendRequest<PipelineModelResult>(PipelineModelRequest, { uri: u })).model);
+      const push = pushes.findLast((p) => p.version === v)!;
+      expect(receiver.receive(push)?.model).toEqual(expected);
+    };
+    for (const text of texts) await check(text);
+    expect(pushes.map((p) => (p.patch ? 'patch' : 'whole'))).toEqual(['whole', 'patch', 'patch', 'patch']);
+    expect(JSON.stringify(pushes[1]).length).toBeLessThan(JSON.stringify(pushes[0]).length / 4);
+    // Two subscribers, one leaves: still patches. The last leaves and one comes again: whole.
+    await server.connection.sendNotification(SubscribePipelineModelNotification, { uri: u });
+    await server.connection.sendNotification(UnsubscribePipelineModelNotification, { uri: u });
+    await check(texts[0]);
+    await server.connection.sendNotification(UnsubscribePipelineModelNotification, { uri: u });
+    await server.connection.sendNotification(SubscribePipelineModelNotification, { uri: u });
+    await check(texts[1]);
+    expect(pushes.slice(4).map((p) => (p.patch ? 'patch' : 'whole'))).toEqual(['patch', 'whole']);
+    expect(await server.shutdown()).toBe(0);
+  });
+});
+
 describe('canvas intents over the connection', () => {
   test('mlpipe/applyIntents answers edits for the current version and flags a stale one', async () => {
     const { ApplyIntentsRequest } = await import('../../language-server/lsp/protocol.js');

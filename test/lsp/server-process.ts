@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams, InitializeResult } from 'vscode-languageserver-protocol';
 
 /**
@@ -14,10 +14,16 @@ export class ServerProcess {
   readonly stderr: string[] = [];
   latest = new Map<string, PublishDiagnosticsParams>();
 
-  constructor(serverPath = resolve('dist/server.cjs')) {
-    this.child = spawn(process.execPath, ['--max-semi-space-size=32', serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `ipc`: Node's IPC channel, as VS Code's language client starts the server (extension/language-client.ts). */
+  constructor(serverPath = resolve('dist/server.cjs'), transport: 'stdio' | 'ipc' = 'stdio') {
+    if (transport === 'ipc') {
+      this.child = spawn(process.execPath, ['--max-semi-space-size=32', serverPath, '--node-ipc'], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+      this.connection = createMessageConnection(new IPCMessageReader(this.child), new IPCMessageWriter(this.child));
+    } else {
+      this.child = spawn(process.execPath, ['--max-semi-space-size=32', serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    }
     this.child.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
-    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.latest.set(p.uri, p);
       for (const w of [...this.diagnosticWaiters]) {
