@@ -141,7 +141,9 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
     const model: PipelineModelChangedParams = {
       uri, version, model: canvasModelOf(analyze(parsed.value).model), hasSyntaxErrors: false, diagnostics: [], diagnosticsPending: true, predicted: true,
     };
-    void connection.sendNotification(PipelineModelChangedNotification, model);
+    // Through the numbered pushes like any model: the document's own model of this text, which
+    // follows, is then an empty patch against it.
+    push(model);
     trace('server: predicted model sent');
   };
 }

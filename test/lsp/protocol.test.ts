@@ -252,9 +252,13 @@ describe('canvas intents over the connection', () => {
     const { TextDocument } = await import('vscode-languageserver-textdocument');
     const server = new ServerProcess();
     await server.initialize(null);
+    const { ModelReceiver } = await import('../../extension/canvas/model-receiver.js');
+    type Push = import('../../language-server/lsp/protocol.js').PipelineModelPushParams;
     const u = 'file:///predict/churn.mlpipe';
+    const receiver = new ModelReceiver();
+    const pushes: Push[] = [];
     const models: PipelineModelResult[] = [];
-    server.connection.onNotification(PipelineModelChangedNotification, (p: PipelineModelResult) => { models.push(p); });
+    server.connection.onNotification(PipelineModelChangedNotification, (p: Push) => { pushes.push(p); models.push(receiver.receive(p) as unknown as PipelineModelResult); });
     await server.open(u, original, 1);
     await server.diagnostics(u);
     // Not watched: no prediction.
@@ -274,6 +278,9 @@ describe('canvas intents over the connection', () => {
     expect(predicted).toMatchObject({ uri: u, hasSyntaxErrors: false, diagnostics: [], diagnosticsPending: true });
     expect(predicted.model.nodes.map((n) => n.id)).toContain(r.name);
     expect(predicted.model).toEqual(real.model);
+    // The document's own model goes as a patch against the prediction that changes nothing.
+    expect(pushes[1].patch).toBeDefined();
+    expect(JSON.stringify(pushes[1]).length).toBeLessThan(JSON.stringify(pushes[0]).length / 10);
     expect(await server.shutdown()).toBe(0);
   });
 });
