@@ -368,4 +368,3 @@ export class CanvasSession implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
   }
 }
-
