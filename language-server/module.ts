@@ -25,6 +25,7 @@ import { MLPipeValueConverter } from './parser/value-converter.js';
 import { MLPipeValidator } from './validation/mlpipe-validator.js';
 import { MLPipeDocumentValidator } from './validation/syntax-errors.js';
 import { MLPipeDocumentBuilder } from './workspace/document-builder.js';
+import { MLPipeDocumentFactory } from './workspace/document-factory.js';
 
 export interface MLPipeAddedServices {
   validation: {
@@ -76,6 +77,7 @@ export const MLPipeModule: Module<MLPipeServices, PartialLangiumServices & DeepP
 export const MLPipeSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
   workspace: {
     DocumentBuilder: (services) => new MLPipeDocumentBuilder(services),
+    LangiumDocumentFactory: (services) => new MLPipeDocumentFactory(services),
   },
 };
 

@@ -11,6 +11,7 @@ import {
 } from './protocol.js';
 import { trace, tracing } from './trace.js';
 import { MLPipeDocumentBuilder } from '../workspace/document-builder.js';
+import { MLPipeDocumentFactory } from '../workspace/document-factory.js';
 import type { PipelineModel } from '../model/pipeline-model.js';
 
 export function pipelineModelOf(doc: LangiumDocument): PipelineModelResult {
@@ -133,11 +134,14 @@ export function registerCustomRequests(connection: Connection, shared: LangiumSh
     push(model);
     trace('server: model sent');
   });
+  const factory = shared.workspace.LangiumDocumentFactory;
   return (uri, version, text) => {
     if (!subscribers.has(uri)) return;
     const parsed = services.parser.LangiumParser.parse<ast.Document>(text);
     // Text that does not parse is left to the document's own build: the canvas's banner needs its diagnostics.
     if (parsed.lexerErrors.length + parsed.parserErrors.length > 0) return;
+    // The document's own change to this text then reuses this parse (and the analysis cached on it).
+    if (factory instanceof MLPipeDocumentFactory) factory.remember(uri, text, parsed);
     const model: PipelineModelChangedParams = {
       uri, version, model: canvasModelOf(analyze(parsed.value).model), hasSyntaxErrors: false, diagnostics: [], diagnosticsPending: true, predicted: true,
     };
