@@ -64,18 +64,16 @@ export class Scheduler {
           this.started.add(id);
           this.running++;
           let held = true;
-          const release = () => {
-            if (!held) return;
+          const free = (): boolean => {
+            if (held) this.targets.release(e);
+            const was = held;
             held = false;
-            this.targets.release(e);
-            // Called from inside the node's execution: start what now fits once this turn's work is done.
-            queueMicrotask(pump);
+            return was;
           };
+          // Called from inside the node's execution: start what now fits once this turn's work is done.
+          const release = () => { if (free()) queueMicrotask(pump); };
           void this.execute(e, release).then((outcome) => {
-            if (held) {
-              held = false;
-              this.targets.release(e);
-            }
+            free();
             this.running--;
             this.finished(id, outcome);
             pump();
