@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { canvasFrame, toHaveCount } from '../test/e2e/canvas-page.js';
+import { canvasFrame } from '../test/e2e/canvas-page.js';
 import { expect } from '../test/e2e/expect.js';
 import { openWorkbench, quickOpen, runCommand, statusBarItem } from '../test/e2e/workbench.js';
 import { canvasGraphOf } from '../test/webviews/browser/canvas-fixture.js';
@@ -91,22 +91,35 @@ try {
     const times: number[] = [];
     const phases: { positions: number; document: number }[] = [];
     const steps: Record<string, number>[] = [];
-    for (let i = 0; i < 12; i++) {
+    // The first gestures run code for the first time in the webview, the workbench, the extension
+    // host and the language server (compiled as they go): they warm up, the rest are measured.
+    const WARM = 5;
+    const MEASURED = 20;
+    for (let i = 0; i < WARM + MEASURED; i++) {
       const before = await canvas.locator('body').getAttribute('data-gestures');
       await canvas.getByTestId('palette-source').click();
-      await toHaveCount(canvas.locator('[data-node-id]'), ++count, 30_000);
-      // painted() stamps the time after the browser has drawn the new node.
+      // One wait inside the page for the canvas's own timing of the gesture, instead of polling the
+      // DOM over the DevTools protocol meanwhile: each poll costs the renderer, the browser and this
+      // process CPU on the same two cores, inside the window being measured.
       await canvas.locator('body').evaluate((b, prev) => new Promise<void>((resolve, reject) => {
-        const giveUp = setTimeout(() => reject(new Error(`no gesture timing after 30 s (gestures: ${b.dataset.gestures})`)), 30_000);
-        const check = () => {
-          if (b.dataset.gestures === undefined || b.dataset.gestures === prev) return void requestAnimationFrame(check);
+        const done = () => b.dataset.gestures !== undefined && b.dataset.gestures !== prev;
+        if (done()) return resolve();
+        const giveUp = setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`no gesture timing after 30 s (gestures: ${b.dataset.gestures})`));
+        }, 30_000);
+        const observer = new MutationObserver(() => {
+          if (!done()) return;
+          observer.disconnect();
           clearTimeout(giveUp);
           resolve();
-        };
-        check();
+        });
+        observer.observe(b, { attributes: true, attributeFilter: ['data-gestures'] });
       }), before);
+      const drawn = await canvas.locator('[data-node-id]').count();
+      if (drawn !== ++count) throw new Error(`expected ${count} nodes after the gesture, saw ${drawn}`);
       const ms = Number(await canvas.locator('body').getAttribute('data-last-gesture-ms'));
-      if (i >= 2) times.push(ms); // the first two warm the path up
+      if (i >= WARM) times.push(ms);
       // Where the time went: host → server edits (the host answers with the new node's position),
       // then the edit, reparse and model push, then the redraw.
       const marks = await canvas.locator('body').evaluate(() => {
@@ -116,13 +129,13 @@ try {
         return { positions: at('positions') - sent, document: at('document') - sent, graph: at('graph') - sent, sentEpoch: performance.timeOrigin + sent };
       });
       phases.push({ positions: marks.positions, document: marks.document });
-      if (i >= 2) steps.push({ ...stepsSince(marks.sentEpoch), 'webview: positions received': Math.round(marks.positions), 'webview: changed graph received': Math.round(marks.graph), 'webview: last document received': Math.round(marks.document), 'webview: drawn': ms });
+      if (i >= WARM) steps.push({ ...stepsSince(marks.sentEpoch), 'webview: positions received': Math.round(marks.positions), 'webview: changed graph received': Math.round(marks.graph), 'webview: last document received': Math.round(marks.document), 'webview: drawn': ms });
       else stepsSince(marks.sentEpoch);
     }
     report({
-      bench: 'canvas-e2e', metric: 'gesture to redrawn canvas, 200-node pipeline, median of 10 (palette click → new node drawn)', unit: 'ms',
-      value: median(times), min: Math.min(...times), max: Math.max(...times), target: '< 100 ms',
-      medianPhases: { toPositions: median(phases.slice(2).map((p) => p.positions)), toDocument: median(phases.slice(2).map((p) => p.document)) },
+      bench: 'canvas-e2e', metric: `gesture to redrawn canvas, 200-node pipeline, median of ${MEASURED} (palette click → new node drawn)`, unit: 'ms',
+      value: median(times), min: Math.min(...times), max: Math.max(...times), each: times, target: '< 100 ms',
+      medianPhases: { toPositions: median(phases.slice(WARM).map((p) => p.positions)), toDocument: median(phases.slice(WARM).map((p) => p.document)) },
       // Every step of the round trip, ms after the webview sent the intent (median per step).
       medianSteps: Object.fromEntries(Object.keys(steps[0]).map((k) => [k, median(steps.map((s) => s[k]).filter((v) => v !== undefined))])),
     });
