@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -433,14 +433,58 @@ function unlinkQuietly(file: string): void {
   }
 }
 
-/** A private folder for launch scripts: in /dev/shm (memory) when it exists, else the temp folder. */
+/**
+ * A private folder for launch scripts: in /dev/shm (memory) when it exists, else the temp folder. It is
+ * removed when the process exits; a process killed outright cannot, so each new folder first sweeps
+ * away those of processes that no longer run (the folder's name carries its owner's pid).
+ */
 function scriptDir(): string {
   if (!scripts) {
-    scripts = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'mlpipe-launch-'));
+    const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+    removeOrphanedScriptDirs(base);
+    scripts = mkdtempSync(join(base, `mlpipe-launch-${process.pid}-`));
     const dir = scripts;
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
   return scripts;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes launch-script folders in `base` whose process is gone. Folders named before the pid was part
+ * of the name go once they are a day old (no launch script lives that long). Others' folders, which
+ * this user may not remove, are left alone.
+ */
+export function removeOrphanedScriptDirs(base: string, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith('mlpipe-launch-')) continue;
+    const owner = /^mlpipe-launch-(\d+)-/.exec(name);
+    const dir = join(base, name);
+    try {
+      if (owner ? processRuns(Number(owner[1])) : now - statSync(dir).mtimeMs < DAY_MS) continue;
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another user's folder, or gone already.
+    }
+  }
+}
+
+function processRuns(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A launch script: cwd, environment changes, the exit-status trap, the target's setup, the command. */

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ForkServer, launchScript, type ForkServerKind } from '../../../runtime/exec/fork-server.js';
+import { ForkServer, launchScript, removeOrphanedScriptDirs, type ForkServerKind } from '../../../runtime/exec/fork-server.js';
 
 // The fork server in both its forms (Perl where it is installed, dash with util-linux's setsid): the same
 // answers for the same launches. Real processes; every wait is for the server's own report.
@@ -187,4 +187,30 @@ describe.runIf(process.platform === 'linux' && kinds.length)('fork server', () =
       else process.env.PERL5OPT = saved;
     }
   });
+});
+
+test('launch-script folders of processes killed before they could remove them are swept away', () => {
+  const base = mkdtempSync(join(dir, 'shm-'));
+  const deadPid = spawnSync('true').pid; // ran and was reaped: no process has this pid now
+  const folders = {
+    dead: `mlpipe-launch-${deadPid}-aB3dE9`,
+    alive: `mlpipe-launch-${process.pid}-x1Y2z3`,
+    parent: `mlpipe-launch-${process.ppid}-q9W8e7`,
+    oldUnnamed: 'mlpipe-launch-04sFaR', // from before folders carried their pid
+    newUnnamed: 'mlpipe-launch-0VC3d6',
+    other: 'somebody-elses-folder',
+  };
+  for (const name of Object.values(folders)) mkdirSync(join(base, name));
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+  utimesSync(join(base, folders.oldUnnamed), twoDaysAgo, twoDaysAgo);
+
+  removeOrphanedScriptDirs(base);
+
+  const left = (name: string) => existsSync(join(base, name));
+  expect(left(folders.dead)).toBe(false);
+  expect(left(folders.oldUnnamed)).toBe(false);
+  expect(left(folders.alive)).toBe(true);
+  expect(left(folders.parent)).toBe(true);
+  expect(left(folders.newUnnamed)).toBe(true);
+  expect(left(folders.other)).toBe(true);
 });
