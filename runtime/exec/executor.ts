@@ -6,7 +6,8 @@ import { Registry } from '../registry/registry.js';
 import { StepCache, type CacheEntry } from '../store/cache.js';
 import { FileHasher, sha256 } from '../store/hashing.js';
 import { linkLatestOutputs } from '../store/latest-outputs.js';
-import { removeSpool, spoolDir, sweepSpool } from '../store/spool.js';
+import { removeSpool, spoolDir, spoolRoot } from '../store/spool.js';
+import { sweepRunFolders } from '../store/run-folders.js';
 import { readIndex } from '../tracking/run-index.js';
 import { DirMemo, storePaths, type Workspace } from '../store/workspace.js';
 import { gitInfo } from '../tracking/git.js';
@@ -178,9 +179,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     t: 'start', id: runId, pipeline: p.model.name, file: relative(ws.root, opts.file), started, host: hostname(), pid: process.pid,
     pidStart: processStartTime(process.pid), params: p.params, git, parent: opts.parent, command: opts.command ?? 'run',
   });
-  // Spool folders that runs killed before cleaning up left in memory.
+  // What runs killed before cleaning up left behind: spool files in memory, attempts in the store.
   let running: Set<string> | undefined;
-  sweepSpool(ws, (id) => (running ??= new Set(readIndex(ws).filter((r) => r.status === 'running').map((r) => r.id))).has(id));
+  const isRunning = (id: string) => (running ??= new Set(readIndex(ws).filter((r) => r.status === 'running').map((r) => r.id))).has(id);
+  sweepRunFolders(spoolRoot(ws), isRunning);
+  sweepRunFolders(storePaths(ws).tmp, isRunning);
   const emit = (e: RunEventInput) => {
     const full = { ...e, runId, ts: Date.now() } as RunEvent;
     recorder.record(full);

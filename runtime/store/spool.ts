@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync, statfsSync, unlinkSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from './hashing.js';
@@ -55,25 +55,4 @@ export function removeSpool(dir: string): void {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-/**
- * Removes spool folders a runtime killed before cleaning up left behind, once they are a day old and their
- * run is not running: until then a step of that run may still be writing, and `attach` may want them.
- */
-export function sweepSpool(ws: Workspace, isRunning: (runId: string) => boolean, now = Date.now()): void {
-  const root = spoolRoot(ws);
-  let names: string[];
-  try {
-    names = readdirSync(root);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const p = join(root, n);
-    const st = statSync(p, { throwIfNoEntry: false });
-    if (st && now - st.mtimeMs > DAY && !isRunning(n)) rmSync(p, { recursive: true, force: true });
-  }
-}
-
-const DAY = 86_400_000;
 

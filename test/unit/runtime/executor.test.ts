@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { removeSpool, spoolDir } from '../../../runtime/store/spool.js';
+import { storePaths } from '../../../runtime/store/workspace.js';
 import { leftovers, plan, run, tempWorkspace } from './helpers.js';
 
 // Real processes (/bin/sh), real files, the real store. Every wait is for an event or a process exit.
@@ -62,6 +63,27 @@ describe('caching', () => {
     writeFileSync(join(dir, 'inner', 'b'), 'y');
     removeSpool(dir);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  test('a run sweeps away the spool and attempt folders of runs killed over a day ago, and only those', async () => {
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    const folder = (root: string, name: string, old: boolean) => {
+      const dir = join(root, name);
+      mkdirSync(join(dir, 'step.1'), { recursive: true });
+      writeFileSync(join(dir, 'step.1', 'part.csv'), 'x');
+      if (old) utimesSync(dir, dayAgo, dayAgo);
+      return dir;
+    };
+    const spoolRoot = join(spoolDir(t.ws, 'x'), '..');
+    const killed = [folder(storePaths(t.ws).tmp, '20250101-000000-aaaaaa', true), folder(spoolRoot, '20250101-000000-aaaaaa', true)];
+    const recent = folder(storePaths(t.ws).tmp, '20250101-000000-bbbbbb', false);
+    const notARun = folder(storePaths(t.ws).tmp, 'keep-me', true);
+    await run(t, 'p.mlpipe');
+    expect(killed.map(existsSync)).toEqual([false, false]);
+    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(notARun)).toBe(true);
+    rmSync(recent, { recursive: true });
+    rmSync(notARun, { recursive: true });
   });
 
   test('editing one param reruns only what depends on it, and says why', async () => {
