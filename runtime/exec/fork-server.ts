@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DAY_MS, olderThan, removeLeftBehind } from '../store/run-folders.js';
 
 export interface ForkServerExit {
   /** The exit code, or 128+N when the step was ended by signal N (as `wait` reports it). */
@@ -449,31 +450,16 @@ function scriptDir(): string {
   return scripts;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /**
  * Removes launch-script folders in `base` whose process is gone. Folders named before the pid was part
- * of the name go once they are a day old (no launch script lives that long). Others' folders, which
- * this user may not remove, are left alone.
+ * of the name go once they are a day old (no launch script lives that long).
  */
 export function removeOrphanedScriptDirs(base: string, now = Date.now()): void {
-  let names: string[];
-  try {
-    names = readdirSync(base);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith('mlpipe-launch-')) continue;
+  removeLeftBehind(base, (name, path) => {
+    if (!name.startsWith('mlpipe-launch-')) return false;
     const owner = /^mlpipe-launch-(\d+)-/.exec(name);
-    const dir = join(base, name);
-    try {
-      if (owner ? processRuns(Number(owner[1])) : now - statSync(dir).mtimeMs < DAY_MS) continue;
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // Another user's folder, or gone already.
-    }
-  }
+    return owner ? !processRuns(Number(owner[1])) : olderThan(path, DAY_MS, now);
+  });
 }
 
 function processRuns(pid: number): boolean {
