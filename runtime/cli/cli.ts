@@ -31,6 +31,8 @@ Running (see docs/runtime.md; remote targets in docs/remote.md):
   runs show ID [--json]            one run: params, metrics and their history, steps, lineage
   runs compare ID ID... [--json]   params and metrics side by side
   runs cancel ID                   cancel a run (and end steps a killed run left behind)
+  cache status [--json]            cached step results: how many, their size, how many no node uses now
+  cache gc [--dry-run] [--json]    remove the results that are no node's latest (exit 1 while a run goes on)
   models list|show NAME|history NAME [--json] [--pipeline P]
   models promote NAME VERSION|ALIAS [--alias A] [--stage S] [--archive-existing] [--reason TEXT]
                                    move an alias or stage after checking the model's gates
@@ -61,6 +63,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   attach: async () => (await import('./attach-command.js')).attachCommand,
   targets: async () => (await import('./targets-command.js')).targetsCommand,
   runs: async () => (await import('./runs-command.js')).runsCommand,
+  cache: async () => (await import('./cache-command.js')).cacheCommand,
   models: async () => (await import('./models-command.js')).modelsCommand,
   score: async () => (await import('./score-command.js')).scoreCommand,
   serve: async () => (await import('./serve-command.js')).serveCommand,

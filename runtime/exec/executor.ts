@@ -8,6 +8,7 @@ import { FileHasher, sha256 } from '../store/hashing.js';
 import { linkLatestOutputs } from '../store/latest-outputs.js';
 import { removeSpool, spoolDir, spoolRoot } from '../store/spool.js';
 import { sweepRunFolders } from '../store/run-folders.js';
+import { waitWhileCacheGc } from './cache-gc.js';
 import { readIndex } from '../tracking/run-index.js';
 import { DirMemo, storePaths, type Workspace } from '../store/workspace.js';
 import { gitInfo } from '../tracking/git.js';
@@ -125,6 +126,7 @@ class Prepared {
   /** What would run and why, node by node in order; cached results count as known for what follows. */
   async plan(targets: Targets): Promise<PlannedNode[]> {
     const out: PlannedNode[] = [];
+    this.plannedCached.clear(); // planned again after a cache gc: what was cached may be gone
     const ctx = this.assessContext();
     for (const id of this.graph.order) {
       if (!this.selected.has(id)) continue;
@@ -173,12 +175,16 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const runId = newRunId();
   const started = Date.now();
   const ws = opts.workspace;
-  const [git, plan] = await Promise.all([gitInfo(ws.root), p.plan(targets)]);
+  const [git, planned] = await Promise.all([gitInfo(ws.root), p.plan(targets)]);
+  let plan = planned;
   const lineage = { pipelineDigest: sha256(readFileSync(opts.file)), sources: await p.fingerprints.knownSources() };
   const recorder = new RunRecorder(ws, runId, {
     t: 'start', id: runId, pipeline: p.model.name, file: relative(ws.root, opts.file), started, host: hostname(), pid: process.pid,
     pidStart: processStartTime(process.pid), params: p.params, git, parent: opts.parent, command: opts.command ?? 'run',
   });
+  // Recorded as running first, then checked: a `cache gc` that started before this run's line may be
+  // removing results the plan reuses, so the run waits for it and plans again (cache-gc.ts).
+  if (await waitWhileCacheGc(ws, opts.signal)) plan = await p.plan(targets);
   // What runs killed before cleaning up left behind: spool files in memory, attempts in the store.
   let running: Set<string> | undefined;
   const isRunning = (id: string) => (running ??= new Set(readIndex(ws).filter((r) => r.status === 'running').map((r) => r.id))).has(id);

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../store/atomic.js';
 import type { KeyComponents } from '../store/cache.js';
@@ -85,6 +85,26 @@ export class NodeState {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** The key of every node's last success, over all pipeline files of the workspace (what reruns reuse). */
+export function latestKeys(ws: Workspace): Set<string> {
+  const dir = join(storePaths(ws).state, 'nodes');
+  const keys = new Set<string>();
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+  } catch {
+    return keys;
+  }
+  for (const f of files) {
+    const last = new Map<string, string>();
+    for (const v of parseJsonl<Line>(readFileSync(join(dir, f), 'utf8')).values) {
+      if (typeof v?.node === 'string' && typeof v.key === 'string') last.set(v.node, v.key);
+    }
+    for (const k of last.values()) keys.add(k);
+  }
+  return keys;
 }
 
 function lineOf(node: string, r: Known): string {
