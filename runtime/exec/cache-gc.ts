@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { CacheManifest } from '../store/cache.js';
@@ -31,6 +31,7 @@ export interface GcResult extends CacheReport {
 export class CacheBusy extends Error {}
 
 const LOCK = 'gc.lock';
+const HALF_WRITTEN_MS = 5000;
 
 /**
  * What `mlpipe cache gc` would remove: results that are no node's latest (the result the next run would
@@ -114,7 +115,7 @@ function takeLock(ws: Workspace): string {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = lockHolder(file);
-      if (holder) throw new CacheBusy(`another cache gc (pid ${holder.pid} on ${holder.host}) is going on in this workspace`);
+      if (holder) throw new CacheBusy(holder.pid ? `another cache gc (pid ${holder.pid} on ${holder.host}) is going on in this workspace` : 'another cache gc is starting in this workspace');
       rmSync(file, { force: true });
     }
   }
@@ -127,8 +128,11 @@ function lockHolder(file: string): LockOwner | undefined {
   try {
     owner = JSON.parse(readFileSync(file, 'utf8')) as LockOwner;
   } catch (e) {
-    // Missing: free. Unreadable or half-written: its writer is between create and write, so held.
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : { pid: 0, host: 'unknown' };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // Half-written: its gc is between creating and writing it, so held, unless it has been so for
+    // seconds (that gc was killed in between).
+    const changed = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    return changed !== undefined && Date.now() - changed < HALF_WRITTEN_MS ? { pid: 0, host: 'unknown' } : undefined;
   }
   if (owner.host !== hostname()) return owner;
   return stillRunning(owner.pid, owner.pidStart) ? owner : undefined;

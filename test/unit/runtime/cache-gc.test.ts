@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -107,5 +107,12 @@ describe('cache gc', () => {
     expect((await run(t, 'p.mlpipe')).cached).toEqual(['first', 'other', 'second']);
     expect(collectGarbage(t.ws).kept.results).toBe(3);
     expect(existsSync(lockFile(t))).toBe(false);
+    // Killed between creating the lock and writing its owner: empty, and not touched for a while.
+    writeFileSync(lockFile(t), '');
+    expect(() => collectGarbage(t.ws)).toThrow(CacheBusy); // just created: its gc may be about to write it
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lockFile(t), aMinuteAgo, aMinuteAgo);
+    expect((await run(t, 'p.mlpipe')).cached).toEqual(['first', 'other', 'second']);
+    expect(collectGarbage(t.ws).kept.results).toBe(3);
   });
 });
