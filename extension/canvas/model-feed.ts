@@ -1,4 +1,5 @@
-import * as vscode from 'vscode';
+// Types only: the feed is unit-tested without VS Code, with a client faked at the protocol boundary.
+import type * as vscode from 'vscode';
 // Type-only: the client library loads after activation (see mlpipe-extension.ts).
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
@@ -20,23 +21,25 @@ export interface FeedListener {
  */
 export class PipelineModelFeed implements vscode.Disposable {
   private readonly listeners = new Map<string, Set<FeedListener>>();
+  /** Documents the server has been told to push (or would have been, while it was not running). */
+  private readonly subscribed = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly received = new ModelReceiver();
 
-  private client: LanguageClient | undefined;
   private disposed = false;
 
   constructor(private readonly ready: Promise<LanguageClient>, private readonly log: vscode.LogOutputChannel) {
     ready.then((client) => {
       if (this.disposed) return;
-      this.client = client;
       this.disposables.push(
         client.onNotification(PipelineModelChangedNotification, (push: PipelineModelPushParams) => this.onPush(push)),
         client.onNotification(PipelineDiagnosticsChangedNotification, (p: PipelineDiagnosticsParams) => this.listeners.get(p.uri)?.forEach((l) => l.diagnostics(p))),
         client.onDidChangeState(() => {
           if (!client.isRunning()) return;
           this.received.clear();
-          for (const uri of this.listeners.keys()) void client.sendNotification(SubscribePipelineModelNotification, { uri });
+          // A new server knows no subscriptions.
+          this.subscribed.clear();
+          for (const uri of this.listeners.keys()) this.reconcile(client, uri);
         }),
       );
     }, () => undefined);
@@ -55,15 +58,32 @@ export class PipelineModelFeed implements vscode.Disposable {
     if (!set) {
       set = new Set();
       this.listeners.set(key, set);
-      void this.ready.then((client) => client.sendNotification(SubscribePipelineModelNotification, { uri: key }));
+      void this.ready.then((client) => this.reconcile(client, key));
     }
     set.add(listener);
-    return new vscode.Disposable(() => {
-      set.delete(listener);
-      if (set.size || this.listeners.get(key) !== set) return;
-      this.listeners.delete(key);
-      if (this.client?.isRunning()) void this.client.sendNotification(UnsubscribePipelineModelNotification, { uri: key });
-    });
+    return {
+      dispose: () => {
+        set.delete(listener);
+        if (set.size || this.listeners.get(key) !== set) return;
+        this.listeners.delete(key);
+        void this.ready.then((client) => this.reconcile(client, key));
+      },
+    };
+  }
+
+  /**
+   * Tells the server whether `uri` is watched now, if that changed since it was last told. Watching and
+   * unwatching both go through here, after the client is ready and in the order they happened: a
+   * canvas opened and closed at once sends nothing, rather than an unsubscribe that overtakes its
+   * subscribe and leaves the server pushing models nobody reads.
+   */
+  private reconcile(client: LanguageClient, uri: string): void {
+    const watched = this.listeners.has(uri);
+    if (watched === this.subscribed.has(uri) || this.disposed) return;
+    if (watched) this.subscribed.add(uri);
+    else this.subscribed.delete(uri);
+    // Not running: the restart handler subscribes again to what is watched then.
+    if (client.isRunning()) void client.sendNotification(watched ? SubscribePipelineModelNotification : UnsubscribePipelineModelNotification, { uri });
   }
 
   async model(uri: vscode.Uri): Promise<PipelineModelResult> {
