@@ -5,6 +5,7 @@ import { hashValue, type FileHasher } from '../store/hashing.js';
 import type { RerunReason } from './events.js';
 import { codeDigest, filesInCommand, saltedHash, type Fingerprints } from './fingerprints.js';
 import type { ExecNode } from './graph.js';
+import { localImports } from './local-imports.js';
 import { listProp, mapProp, scalarProp, stringProp } from './props.js';
 
 /**
@@ -80,7 +81,10 @@ export async function componentsOf(e: ExecNode, k: KeyInputs): Promise<KeyCompon
   for (const [field, value] of Object.entries(definitionOf(e, k.params))) definition[field] = hashValue(value).slice(0, 16);
   const code: Record<string, string> = {};
   const dataFiles = new Set(e.inputs.flatMap((i) => (i.origin.type === 'source' ? k.fingerprints.sourceFiles(i.origin.node) : [])));
-  for (const f of codeFilesOf(e, k.baseDir, dataFiles)) {
+  const named = codeFilesOf(e, k.baseDir, dataFiles).map((f) => resolve(k.baseDir, f));
+  // The local modules they import count as the step's code too, except what it declares as data.
+  const imported = localImports(named, k.baseDir).filter((f) => !dataFiles.has(f));
+  for (const f of [...named, ...imported]) {
     const [rel, digest] = await codeDigest(k.hasher, k.baseDir, f);
     code[rel] = digest;
   }
