@@ -7,7 +7,9 @@ import { processStartTime } from '../../../runtime/exec/process-tree.js';
 import { storePaths } from '../../../runtime/store/workspace.js';
 import { readIndex } from '../../../runtime/tracking/run-index.js';
 import { mlpipe } from '../cli/run-cli.js';
+import { Registry } from '../../../runtime/registry/registry.js';
 import { run, tempWorkspace, until } from './helpers.js';
+import { writeLogisticModel } from './onnx-models.js';
 
 // The real store and real runs: what `cache gc` removes, what it keeps, and that it never pulls a
 // result from under a run.
@@ -63,6 +65,34 @@ describe('cache gc', () => {
     // The removed results are gone for good: going back to a=1 runs its steps again.
     const back = await run(t, 'p.mlpipe');
     expect(back.ran).toEqual(['first', 'second']);
+  });
+
+  test('a registered model outlives the cached result it came from', async () => {
+    const t = tempWorkspace();
+    writeLogisticModel(t.path('seed.onnx'));
+    t.write('p.mlpipe', `pipeline p {
+  param a: int = 1
+  step train: shell {
+    command "cp seed.onnx $MLPIPE_OUTPUT_MODEL # a=$MLPIPE_PARAM_A"
+    outputs { model: "model.onnx" }
+    params { a: a }
+  }
+  model churn { from train.model }
+}
+`);
+    const first = await run(t, 'p.mlpipe');
+    expect(first.status).toBe('succeeded');
+    const trained = first.of('step_finished').find((e) => e.step === 'train')!;
+    await run(t, 'p.mlpipe', { params: { a: '2' } });
+    const gc = collectGarbage(t.ws);
+    expect(gc.unused.map((u) => u.key)).toContain(trained.key);
+    expect(existsSync(trained.outputs.model.path)).toBe(false);
+    // The registry holds its own link to the file: the version is still there to score with.
+    const [version] = new Registry(t.ws).versions('churn');
+    expect(version.version).toBe(1);
+    expect(existsSync(version.artifact)).toBe(true);
+    // The removed result's bytes live on in the registry, so they were not counted as freed.
+    expect(gc.unused.find((u) => u.key === trained.key)!.bytes).toBe(0);
   });
 
   test('refuses while a run of the workspace goes on, and says which', async () => {
