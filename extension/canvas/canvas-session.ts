@@ -32,6 +32,11 @@ export interface SessionDeps {
 /** How often a gesture is retried when the text changed between asking for edits and applying them. */
 const ATTEMPTS = 3;
 const MODEL_WAIT_MS = 2000;
+/**
+ * How long a canvas shows "Laying out…" before it draws the nodes placed simply. Longer than ELK's
+ * first (cold) layout of 500 nodes on a busy machine, about 3 s at worst in the benchmarks.
+ */
+const LAYOUT_PATIENCE_MS = 5000;
 
 /**
  * One canvas panel on one document. The text document is the model: gestures become a
@@ -219,7 +224,12 @@ export class CanvasSession implements vscode.Disposable {
     this.layingOut = true;
     let layout: Positions;
     try {
-      layout = await this.laidOut(graph);
+      trace('host: layout requested');
+      const laid = await this.deps.layouts.layoutWithin(graph, LAYOUT_PATIENCE_MS);
+      trace(laid.late ? 'host: layout late' : 'host: layout done');
+      layout = laid.positions;
+      // Readable now rather than a blank canvas for many seconds; ELK's layout is kept once done.
+      if (laid.late) this.notice(`ELK is taking long to lay out these ${graph.nodes.length} nodes, so they are placed simply for now. Auto-layout applies its layout once it is done.`, 'info');
     } catch (e) {
       // Readable, if not as tidy: each node right of its inputs (as for nodes added later).
       this.deps.log.warn(`canvas: layout failed, placing nodes simply: ${String(e)}`);

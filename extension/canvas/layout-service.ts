@@ -8,6 +8,7 @@
  * hundred milliseconds of CPU, which would block every extension sharing the host.
  */
 import { Worker } from 'node:worker_threads';
+import { placeNewNodes } from '../../webviews/canvas/layout/place-new.js';
 import type { CanvasGraph, Positions } from '../../webviews/canvas/protocol.js';
 
 export type LayoutInput = Pick<CanvasGraph, 'nodes' | 'edges'>;
@@ -63,6 +64,25 @@ export class LayoutService {
     result.catch(() => this.cache.get(key) === result && this.cache.delete(key));
     while (this.cache.size > CACHED) this.cache.delete(this.cache.keys().next().value!);
     return result;
+  }
+
+  /**
+   * ELK's positions if it has them within `patienceMs`; else each node placed right of its inputs
+   * (`late`), readable at once. ELK goes on either way, and its result is kept for the next layout of
+   * the same graph (Auto-layout). Some shapes take it tens of seconds: a source that every step of a
+   * long chain reads gets a dummy node per layer per edge.
+   */
+  async layoutWithin(graph: LayoutInput, patienceMs: number): Promise<{ positions: Positions; late: boolean }> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const impatient = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), patienceMs);
+    });
+    try {
+      const positions = await Promise.race([this.layout(graph), impatient]);
+      return positions ? { positions, late: false } : { positions: placeNewNodes(graph, {}), late: true };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private request(graph: LayoutInput): Promise<Positions> {

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { LayoutService, layoutKey } from '../../../extension/canvas/layout-service.js';
 import { layoutGraph } from '../../../webviews/canvas/layout/elk-layout.js';
+import { placeNewNodes } from '../../../webviews/canvas/layout/place-new.js';
 import type { CanvasGraph } from '../../../webviews/canvas/protocol.js';
 import { canvasGraphOf } from '../../webviews/browser/canvas-fixture.js';
 
@@ -70,6 +71,19 @@ describe('layout in the host', () => {
     });
     await service.layout({ ...churn, edges: [] });
     expect(started()).toBe(2);
+  });
+
+  test('a layout ELK has not finished in time gives every node a simple place now, and ELK\'s own later', async () => {
+    const { service } = counted();
+    // No worker answers within a millisecond (it has not even loaded ELK yet).
+    const impatient = await service.layoutWithin(churn, 1);
+    expect(impatient.late).toBe(true);
+    expect(impatient.positions).toEqual(placeNewNodes(churn, {}));
+    expect(Object.keys(impatient.positions).sort()).toEqual(churn.nodes.map((n) => n.id).sort());
+    // ELK went on; once done, the same graph's layout is its own, at once.
+    const elk = await service.layout(churn);
+    expect(elk).toEqual(await layoutGraph(churn));
+    expect(await service.layoutWithin(churn, 1)).toEqual({ positions: elk, late: false });
   });
 
   test('the webview bundle carries no ELK: the layout comes from the host', () => {
