@@ -229,7 +229,7 @@ export class CanvasSession implements vscode.Disposable {
       trace(laid.late ? 'host: layout late' : 'host: layout done');
       layout = laid.positions;
       // Readable now rather than a blank canvas for many seconds; ELK's layout is kept once done.
-      if (laid.late) this.notice(`ELK is taking long to lay out these ${graph.nodes.length} nodes, so they are placed simply for now. Auto-layout applies its layout once it is done.`, 'info');
+      if (laid.late) this.notice(`Laying out these ${graph.nodes.length} nodes is taking long, so they are placed simply for now. Auto-layout applies the full layout once it is ready.`, 'info');
     } catch (e) {
       // Readable, if not as tidy: each node right of its inputs (as for nodes added later).
       this.deps.log.warn(`canvas: layout failed, placing nodes simply: ${String(e)}`);
