@@ -16,7 +16,7 @@ await ensureBuilt();
 // Install before the tests start, so install time never counts against a test's timeout.
 await ensureCodeServer();
 await ensureChromium();
-artifactFolder('e2e');
+const artifacts = artifactFolder('e2e');
 
 const only = process.argv.slice(2);
 const sourceDir = join(repoRoot, 'test', 'e2e');
@@ -39,9 +39,15 @@ await esbuild.build({
 const bundles = readdirSync(outDir).filter((f) => f.endsWith('.mjs')).map((f) => join(outDir, f));
 let failed = false;
 try {
-  await run(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec', ...bundles], { cwd: repoRoot });
+  // The report also goes beside the screenshots, so a failure's details stay with them.
+  await run(process.execPath, [
+    '--enable-source-maps', '--test', '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=spec', `--test-reporter-destination=${join(artifacts, 'report.txt')}`,
+    ...bundles,
+  ], { cwd: repoRoot });
 } catch {
   failed = true;
 }
-console.log(`e2e tests: ${failed ? 'FAILED, screenshots and logs in artifacts/e2e/' : 'passed, screenshots in artifacts/e2e/'} (${seconds(started)})`);
+console.log(`e2e tests: ${failed ? 'FAILED, report, screenshots and logs in artifacts/e2e/' : 'passed, screenshots in artifacts/e2e/'} (${seconds(started)})`);
 process.exitCode = failed ? 1 : 0;
