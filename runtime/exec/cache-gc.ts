@@ -1,7 +1,8 @@
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { CacheManifest } from '../store/cache.js';
+import { entriesOf } from '../store/fs-queries.js';
 import { parseJsonl } from '../store/jsonl.js';
 import { ensureDir, storePaths, type Workspace } from '../store/workspace.js';
 import { readIndex } from '../tracking/run-index.js';
@@ -163,14 +164,6 @@ function manifests(root: string): Map<string, CacheManifest> {
     // No index yet.
   }
   return out;
-}
-
-function entriesOf(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 /** Bytes of the files under `path` that nothing else links to. */

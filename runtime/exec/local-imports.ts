@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
+import { isFile } from '../store/fs-queries.js';
 
 /**
  * The local modules a step's code imports, followed from module to module: a step's result depends on
@@ -120,12 +121,4 @@ function jsImports(text: string, file: string): string[] {
     if (hit) out.push(hit);
   }
   return out;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,7 @@
-import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../store/atomic.js';
+import { entriesOf } from '../store/fs-queries.js';
 import type { KeyComponents } from '../store/cache.js';
 import { sha256 } from '../store/hashing.js';
 import { parseJsonl } from '../store/jsonl.js';
@@ -91,13 +92,7 @@ export class NodeState {
 export function latestKeys(ws: Workspace): Set<string> {
   const dir = join(storePaths(ws).state, 'nodes');
   const keys = new Set<string>();
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
-  } catch {
-    return keys;
-  }
-  for (const f of files) {
+  for (const f of entriesOf(dir).filter((n) => n.endsWith('.jsonl'))) {
     const last = new Map<string, string>();
     for (const v of parseJsonl<Line>(readFileSync(join(dir, f), 'utf8')).values) {
       if (typeof v?.node === 'string' && typeof v.key === 'string') last.set(v.node, v.key);

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '../store/atomic.js';
+import { isFile } from '../store/fs-queries.js';
 import type { FileHasher } from '../store/hashing.js';
 import type { SshConnection } from './ssh-connection.js';
 import { sq } from './shell.js';
@@ -34,14 +35,6 @@ export async function listCodeFiles(root: string): Promise<string[]> {
     const out: string[] = [];
     walk(root, root, out);
     return out.sort();
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false; // deleted but still in the index
   }
 }
 

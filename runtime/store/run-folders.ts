@@ -1,6 +1,7 @@
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_ID } from '../tracking/run-id.js';
+import { entriesOf } from './fs-queries.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -9,13 +10,7 @@ export const DAY_MS = 86_400_000;
  * they could clean up left. A folder this user may not remove, or one gone meanwhile, is skipped.
  */
 export function removeLeftBehind(root: string, leftBehind: (name: string, path: string) => boolean): void {
-  let names: string[];
-  try {
-    names = readdirSync(root);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const name of entriesOf(root)) {
     const path = join(root, name);
     try {
       if (leftBehind(name, path)) rmSync(path, { recursive: true, force: true });
